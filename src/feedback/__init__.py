@@ -1,0 +1,1 @@
+"""Survivor feedback and consultation platform."""

@@ -1,0 +1,92 @@
+"""create_app(settings): wiring only. Three routers: public, staff (session) and api (token)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from feedback.auth.api_routes import AccountApi
+from feedback.auth.staff_routes import SignInController
+from feedback.crypto.master import derive_key, load_master_key
+from feedback.db.engine import create_engine, session_factory
+from feedback.organisations.api_routes import OrganisationsApi
+from feedback.settings import Settings
+from feedback.web import dependencies as deps
+from feedback.web.errors import EXCEPTION_HANDLERS
+from feedback.web.guards import require_api_token, require_staff_session
+from feedback.web.health import health, ready
+from feedback.web.middleware import add_safety_headers, request_log_middleware
+
+WEB_DIR = Path(__file__).parent / "web"
+
+
+def public_router() -> Router:
+    """Respondent pages, webhooks, published records, health: no sign-in."""
+    static = create_static_files_router(path="/static", directories=[WEB_DIR / "static"])
+    return Router(path="/", route_handlers=[health, ready, static])
+
+
+def staff_router() -> Router:
+    return Router(path="/", route_handlers=[SignInController], guards=[require_staff_session],
+                  dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False),
+                                "session_view": Provide(deps.provide_session_view, sync_to_thread=False)})
+
+
+def api_router() -> Router:
+    return Router(path="/api/v1", route_handlers=[AccountApi, OrganisationsApi],
+                  guards=[require_api_token], security=[{"bearer": []}],
+                  dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)})
+
+
+def create_app(settings: Settings) -> Litestar:
+    master_key = load_master_key(settings, create=settings.is_sqlite)
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        app.state.engine = create_engine(settings)
+        app.state.sessions = session_factory(app.state.engine)
+        try:
+            yield
+        finally:
+            await app.state.engine.dispose()
+
+    csrf_cookie = "__Host-csrf" if settings.secure_cookies else "feedback-csrf"
+    return Litestar(
+        route_handlers=[public_router(), staff_router(), api_router()],
+        lifespan=[database],
+        state=State({"settings": settings, "master_key": master_key}),
+        dependencies={
+            "db": Provide(deps.provide_db),
+            "settings": Provide(deps.provide_settings, sync_to_thread=False),
+            "master_key": Provide(deps.provide_master_key, sync_to_thread=False),
+        },
+        middleware=[request_log_middleware],
+        before_send=[add_safety_headers],
+        csrf_config=CSRFConfig(
+            secret=derive_key(master_key, "csrf").hex(), cookie_name=csrf_cookie,
+            cookie_secure=settings.secure_cookies, cookie_httponly=True,
+            cookie_samesite="strict", exclude=["/api/", "/sms/"],
+        ),
+        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Survivor feedback staff API", version="1",
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer")}),
+            render_plugins=[],
+        ),
+        logging_config=None,
+        debug=False,
+    )

@@ -1,0 +1,141 @@
+"""Staff accounts and API tokens: create, look up, revoke."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.audit import record_audit
+from feedback.auth.errors import AccountExists, AuthError
+from feedback.auth.models import ROLES, ApiToken, StaffUser
+from feedback.auth.passwords import check_password_policy, hash_password
+from feedback.auth.schemas import Staff, StaffOut
+from feedback.auth.totp import hash_code
+from feedback.db.base import utc_now
+from feedback.errors import InvalidInput, NotFound
+from feedback.organisations.service import find_services
+
+SCOPED_ROLES = frozenset({"service_manager"})
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise InvalidInput(f"email: {email!r} is not an email address")
+    return email
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    role: str,
+    password: str,
+    service_names: Sequence[str] = (),
+    actor_id: int | None = None,
+) -> StaffOut:
+    """Create a staff account; a service manager must be scoped to at least one service."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise InvalidInput(f"role: must be one of {', '.join(ROLES)}")
+    if role in SCOPED_ROLES and not service_names:
+        raise InvalidInput("service: a service manager needs at least one --service")
+    check_password_policy(password)
+    if await session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        raise AccountExists(f"an account for {email} already exists")
+    services = await find_services(session, service_names) if service_names else []
+    user = StaffUser(email=email, role=role, password_hash=await hash_password(password))
+    user.services = services
+    session.add(user)
+    await session.flush()
+    record_audit(session, "staff.create", actor_id=actor_id, target_type="staff", target_id=user.id)
+    await session.commit()
+    return staff_out(user)
+
+
+async def user_by_email(session: AsyncSession, email: str) -> StaffUser:
+    user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        raise NotFound(f"no active account for {email}")
+    return user
+
+
+async def create_api_token(session: AsyncSession, *, email: str, actor_id: int | None = None) -> str:
+    """A new bearer token, returned once; only its SHA-256 is stored."""
+    user = await user_by_email(session, email)
+    token = "fbk_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=hash_code(token))
+    session.add(row)
+    await session.flush()
+    record_audit(session, "token.create", actor_id=actor_id or user.id, target_type="api_token",
+                 target_id=row.id)
+    await session.commit()
+    return token
+
+
+async def revoke_api_tokens(session: AsyncSession, *, email: str, actor_id: int | None = None) -> int:
+    """Revoke every live token of an account; returns how many were revoked."""
+    user = await user_by_email(session, email)
+    rows = list(
+        await session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        )
+    )
+    for row in rows:
+        row.revoked_at = utc_now()
+        record_audit(session, "token.revoke", actor_id=actor_id or user.id,
+                     target_type="api_token", target_id=row.id)
+    await session.commit()
+    return len(rows)
+
+
+async def staff_for_token(session: AsyncSession, token: str) -> Staff:
+    """The account behind a live bearer token; anything else is an AuthError."""
+    user = await session.scalar(
+        select(StaffUser)
+        .join(ApiToken, ApiToken.user_id == StaffUser.id)
+        .where(ApiToken.token_hash == hash_code(token), ApiToken.revoked_at.is_(None))
+    )
+    if user is None or not user.is_active:
+        raise AuthError("The token is not valid.")
+    return as_staff(user)
+
+
+def as_staff(user: StaffUser) -> Staff:
+    return Staff(
+        id=user.id,
+        email=user.email,
+        role=user.role,
+        service_ids=tuple(service.id for service in user.services),
+        two_factor_enabled=user.totp_confirmed_at is not None,
+    )
+
+
+def staff_out(user: StaffUser) -> StaffOut:
+    return StaffOut(
+        id=user.id,
+        email=user.email,
+        role=user.role,
+        services=[service.name for service in user.services],
+        two_factor_enabled=user.totp_confirmed_at is not None,
+    )
+
+
+async def staff_profile(session: AsyncSession, user_id: int) -> StaffOut:
+    user = await session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFound("no such account")
+    return staff_out(user)
+
+
+async def revoke_api_token(session: AsyncSession, token: str, *, actor_id: int) -> None:
+    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_code(token)))
+    if row is None or row.revoked_at is not None:
+        raise NotFound("no such live token")
+    row.revoked_at = utc_now()
+    record_audit(session, "token.revoke", actor_id=actor_id, target_type="api_token", target_id=row.id)
+    await session.commit()

@@ -1,0 +1,1 @@
+"""Key material: the master key, and (later) sealing and opening keys per period."""

@@ -1,0 +1,1 @@
+"""Database engine and sessions, the declarative Base, shared column types and migrations."""

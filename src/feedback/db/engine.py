@@ -1,0 +1,40 @@
+"""Engine and session factory for the configured database; SQLite gets WAL and foreign keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from feedback.settings import Settings
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """One engine per process; SQLite files get their folder created first."""
+    if settings.is_sqlite:
+        return _sqlite_engine(settings)
+    return create_async_engine(settings.database_url, pool_size=10, max_overflow=20)
+
+
+def _sqlite_engine(settings: Settings) -> AsyncEngine:
+    path = settings.database_url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        from pathlib import Path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Boroughs of the partnership and the services that belong to them."""

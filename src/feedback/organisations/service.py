@@ -1,0 +1,66 @@
+"""Adding and listing services; a service always belongs to at least one known borough."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.audit import record_audit
+from feedback.errors import Conflict, InvalidInput, NotFound
+from feedback.organisations.models import Borough, Service
+from feedback.organisations.schemas import BoroughOut, ServiceOut
+
+
+async def list_boroughs(session: AsyncSession) -> list[BoroughOut]:
+    rows = await session.scalars(select(Borough).order_by(Borough.slug))
+    return [BoroughOut(slug=row.slug, name=row.name) for row in rows]
+
+
+async def add_service(
+    session: AsyncSession, name: str, *, boroughs: Sequence[str], actor_id: int | None = None
+) -> ServiceOut:
+    """Create a service in the given boroughs; unknown slugs or a taken name change nothing."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("service name: must not be empty")
+    if not boroughs:
+        raise InvalidInput("boroughs: give at least one borough slug")
+    found = {
+        row.slug: row
+        for row in await session.scalars(select(Borough).where(Borough.slug.in_(boroughs)))
+    }
+    unknown = sorted(set(boroughs) - set(found))
+    if unknown:
+        known = ", ".join(b.slug for b in await list_boroughs(session))
+        raise InvalidInput(f"borough: unknown slug {', '.join(unknown)} (known: {known})")
+    if await session.scalar(select(Service.id).where(Service.name == name)) is not None:
+        raise Conflict(f"service {name!r} already exists")
+    service = Service(name=name, boroughs=[found[slug] for slug in dict.fromkeys(boroughs)])
+    session.add(service)
+    await session.flush()
+    record_audit(session, "service.create", actor_id=actor_id, target_type="service", target_id=service.id)
+    await session.commit()
+    return service_out(service)
+
+
+async def list_services(session: AsyncSession, *, only: Sequence[int] | None = None) -> list[ServiceOut]:
+    """All services, or only those with the given ids (a service manager's scope)."""
+    query = select(Service).order_by(Service.name)
+    if only is not None:
+        query = query.where(Service.id.in_(only))
+    return [service_out(row) for row in await session.scalars(query)]
+
+
+async def find_services(session: AsyncSession, names: Sequence[str]) -> list[Service]:
+    """The services with these exact names; any unknown name is an error naming it."""
+    rows = list(await session.scalars(select(Service).where(Service.name.in_(names))))
+    missing = sorted(set(names) - {row.name for row in rows})
+    if missing:
+        raise NotFound(f"service: no service named {', '.join(map(repr, missing))}")
+    return rows
+
+
+def service_out(service: Service) -> ServiceOut:
+    return ServiceOut(id=service.id, name=service.name, boroughs=[b.slug for b in service.boroughs])

@@ -1,0 +1,46 @@
+"""`feedback serve`: prepare the embedded default, then run uvicorn with its access log off."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+import uvicorn
+from sqlalchemy import select
+
+from feedback.app import create_app
+from feedback.auth.models import StaffUser
+from feedback.crypto.master import load_master_key
+from feedback.db.engine import create_engine, session_factory
+from feedback.db.migrate import upgrade
+from feedback.logs import configure_logging
+from feedback.settings import Settings
+
+
+def run_web(settings: Settings, *, host: str, port: int) -> None:
+    """On SQLite (one machine) create keys and upgrade the schema; production runs
+    `feedback db upgrade` once, before starting any number of web processes."""
+    configure_logging(settings)
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        load_master_key(settings, create=True)
+        upgrade(settings)
+    if not asyncio.run(_any_lead(settings)):
+        click.echo(
+            "No Strategic Lead account yet. Create one, then sign in at "
+            f"{settings.public_base_url}/staff/sign-in :\n"
+            "    feedback users create --role lead --email YOUR@EMAIL"
+        )
+    app = create_app(settings)
+    click.echo(f"serving on http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None,
+                proxy_headers=False, server_header=False)
+
+
+async def _any_lead(settings: Settings) -> bool:
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            return await session.scalar(select(StaffUser.id).where(StaffUser.role == "lead").limit(1)) is not None
+    finally:
+        await engine.dispose()

@@ -1,0 +1,129 @@
+"""Typed settings, read once from FEEDBACK_* environment variables and passed everywhere."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+
+from feedback.errors import SettingsInvalid
+
+PREFIX = "FEEDBACK_"
+MINIMUM_SUPPRESSION_THRESHOLD = 3
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the platform reads from its environment; tests build it directly."""
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str | None = None
+    key_file: Path | None = None
+    master_key: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    suppression_threshold: int = 5
+    session_idle_minutes: int = 30
+    sign_in_attempts_per_hour: int = 100
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = f"sqlite+aiosqlite:///{self.data_dir / 'feedback.db'}"
+            msgspec.structs.force_setattr(self, "database_url", url)
+        if self.key_file is None and self.master_key is None:
+            msgspec.structs.force_setattr(self, "key_file", self.data_dir / "master.key")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get Secure and the __Host- prefix whenever the public URL is HTTPS."""
+        return self.public_base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Decode FEEDBACK_* variables; a bad value raises SettingsInvalid naming the variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field, parse in _PARSERS.items():
+            name = PREFIX + field.upper()
+            raw = env.get(name)
+            if raw is None or raw == "":
+                continue
+            try:
+                values[field] = parse(raw)
+            except ValueError as error:
+                raise SettingsInvalid(f"{name}: {error} (got {raw!r})") from None
+        return cls(**values)
+
+
+def _path(raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _database_url(raw: str) -> str:
+    if not raw.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql://")):
+        raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+    if raw.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + raw.removeprefix("postgresql://")
+    return raw
+
+
+def _redis_url(raw: str) -> str:
+    if urlsplit(raw).scheme not in ("redis", "rediss"):
+        raise ValueError("must be a redis:// or rediss:// URL")
+    return raw
+
+
+def _base_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _log_level(raw: str) -> str:
+    if raw.upper() not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+    return raw.upper()
+
+
+def _master_key(raw: str) -> str:
+    from feedback.crypto.master import decode_master_key
+
+    decode_master_key(raw)
+    return raw
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "data_dir": _path,
+    "database_url": _database_url,
+    "redis_url": _redis_url,
+    "key_file": _path,
+    "master_key": _master_key,
+    "public_base_url": _base_url,
+    "suppression_threshold": _bounded_int(MINIMUM_SUPPRESSION_THRESHOLD, 100),
+    "session_idle_minutes": _bounded_int(1, 24 * 60),
+    "sign_in_attempts_per_hour": _bounded_int(1, 10_000),
+    "log_level": _log_level,
+}

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the three routers: headers, error pages, request log, templates."""

@@ -1,0 +1,60 @@
+"""arq worker settings built from Settings; lists every domain's jobs and nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from arq import cron
+from arq.worker import Worker
+
+from feedback.auth.jobs import purge_expired_sign_ins
+from feedback.db.engine import create_engine, session_factory
+from feedback.errors import SettingsInvalid
+from feedback.logs import configure_logging
+from feedback.queue import redis_settings
+from feedback.settings import Settings
+
+FUNCTIONS: list[Any] = []
+CRON_JOBS = [cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True)]
+
+
+def build_worker(settings: Settings, **overrides: Any) -> Worker:
+    """A Worker on the configured Redis with every job registered (tests pass burst=True)."""
+    if settings.redis_url is None:
+        raise SettingsInvalid(
+            "FEEDBACK_REDIS_URL: must be set to run a worker; without it `feedback serve` "
+            "runs jobs in-process"
+        )
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        ctx["engine"] = create_engine(settings)
+        ctx["sessions"] = session_factory(ctx["engine"])
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["engine"].dispose()
+
+    options: dict[str, Any] = {
+        "functions": FUNCTIONS,
+        "cron_jobs": CRON_JOBS,
+        "redis_settings": redis_settings(settings),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "handle_signals": True,
+    }
+    options.update(overrides)
+    return Worker(**options)
+
+
+def run_worker(settings: Settings) -> None:
+    configure_logging(settings)
+    asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> None:
+    worker = build_worker(settings)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
