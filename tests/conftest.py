@@ -30,7 +30,7 @@ from feedback.settings import Settings
 T = TypeVar("T")
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Rows the migrations seed; tests never delete them.
 SEEDED_TABLES = {"boroughs", "alembic_version"}
@@ -202,9 +202,21 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
         yield test_client
 
 
+async def _flush_redis() -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
 @pytest.fixture
 def redis_url() -> str:
+    """The real Redis, emptied first: arq keeps job ids and results there between runs."""
     require_service("redis")
+    run_blocking(_flush_redis())
     return REDIS_URL
 
 

@@ -114,9 +114,10 @@ def db_downgrade(revision: str) -> None:
 
 def _register_domain_commands() -> None:
     from feedback.auth.cli import tokens, users
+    from feedback.crypto.cli import keys
     from feedback.organisations.cli import services
 
-    for command in (users, tokens, services):
+    for command in (users, tokens, services, keys):
         main.add_command(command)
 
 

@@ -22,7 +22,7 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
     `feedback db upgrade` once, before starting any number of web processes."""
     configure_logging(settings)
     if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         load_master_key(settings, create=True)
         upgrade(settings)
     if not asyncio.run(_any_lead(settings)):

@@ -15,6 +15,8 @@ from feedback.errors import SettingsInvalid
 PREFIX = "FEEDBACK_"
 MINIMUM_SUPPRESSION_THRESHOLD = 3
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# A bad secret is never echoed back: the error message may end up in a log.
+SECRET_FIELDS = frozenset({"master_key"})
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,7 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             try:
                 values[field] = parse(raw)
             except ValueError as error:
-                raise SettingsInvalid(f"{name}: {error} (got {raw!r})") from None
+                shown = "" if field in SECRET_FIELDS else f" (got {raw!r})"
+                raise SettingsInvalid(f"{name}: {error}{shown}") from None
         return cls(**values)
 
 

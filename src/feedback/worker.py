@@ -16,7 +16,11 @@ from feedback.queue import redis_settings
 from feedback.settings import Settings
 
 FUNCTIONS: list[Any] = []
-CRON_JOBS = [cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True)]
+
+
+def cron_jobs() -> list[Any]:
+    """Fresh CronJob objects per worker: arq keeps each job's next run time on the object."""
+    return [cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True)]
 
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
@@ -37,7 +41,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
 
     options: dict[str, Any] = {
         "functions": FUNCTIONS,
-        "cron_jobs": CRON_JOBS,
+        "cron_jobs": cron_jobs(),
         "redis_settings": redis_settings(settings),
         "on_startup": startup,
         "on_shutdown": shutdown,

@@ -40,7 +40,10 @@ def load_master_key(settings: Settings, *, create: bool = False) -> bytes:
     path = settings.key_file
     if not path.exists():
         if not create:
-            raise SettingsInvalid(f"FEEDBACK_KEY_FILE: {path} does not exist")
+            raise SettingsInvalid(
+                f"FEEDBACK_KEY_FILE: {path} does not exist; create it with `feedback keys init` "
+                "or set FEEDBACK_MASTER_KEY"
+            )
         _create_key_file(path)
     try:
         return decode_master_key(path.read_text())
@@ -49,7 +52,7 @@ def load_master_key(settings: Settings, *, create: bool = False) -> bytes:
 
 
 def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     text = base64.urlsafe_b64encode(secrets.token_bytes(MASTER_KEY_BYTES)).decode()
     # O_EXCL: two processes starting at once must not overwrite each other's key.
     try:
