@@ -1,7 +1,7 @@
 """Staff accounts, boroughs and services; seeds the partnership's three boroughs.
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
 
 from collections.abc import Sequence

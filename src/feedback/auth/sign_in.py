@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth import totp
 from feedback.auth.accounts import as_staff, normalise_email
 from feedback.auth.audit import record_audit
 from feedback.auth.errors import AuthError, TooManyAttempts
 from feedback.auth.models import RecoveryCode, SignInFailure, StaffSession, StaffUser
 from feedback.auth.passwords import hash_password, needs_rehash, verify_password
 from feedback.auth.schemas import TWO_FACTOR_REQUIRED_ROLES, PasswordSignIn, Staff, TwoFactorSetup
-from feedback.auth import totp
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput
 

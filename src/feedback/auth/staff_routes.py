@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth import sign_in
 from feedback.auth.errors import AuthError, TooManyAttempts
-from feedback.auth.schemas import Staff
+from feedback.auth.schemas import Staff, TwoFactorSetup
 from feedback.auth.sign_in import SessionView
 from feedback.errors import Forbidden
 from feedback.settings import Settings
@@ -132,7 +132,7 @@ class SignInController(Controller):
         return _with_session_cookie(Redirect("/staff/"), settings, secret)
 
     @staticmethod
-    def _setup_context(staff: Staff, setup: sign_in.TwoFactorSetup) -> dict[str, Any]:
+    def _setup_context(staff: Staff, setup: TwoFactorSetup) -> dict[str, Any]:
         return {"setup": setup, "error": None, "may_skip": not staff.must_use_two_factor}
 
     @post("/sign-out", opt=PASSWORD_STAGE)

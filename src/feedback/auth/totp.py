@@ -42,7 +42,7 @@ def matching_step(secret: str, code: str, *, after_step: int, now: float | None 
     being replayed within its 30 seconds.
     """
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     current = int((time.time() if now is None else now) // totp.interval)

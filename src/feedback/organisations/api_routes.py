@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
-
-import msgspec
 
 from feedback.auth.schemas import Staff
 from feedback.errors import NotFound
