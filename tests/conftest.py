@@ -29,7 +29,9 @@ from feedback.settings import Settings
 
 T = TypeVar("T")
 
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Rows the migrations seed; tests never delete them.
@@ -144,8 +146,11 @@ def fresh_database() -> Iterator[Callable[[str], str]]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 fresh_database: Callable[..., str]) -> str:
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_database: Callable[..., str],
+) -> str:
     """One migrated database per backend for the whole run."""
     directory = tmp_path_factory.mktemp(f"db-{request.param}")
     url = fresh_database(request.param, directory)
@@ -240,10 +245,17 @@ class Cli:
     def __init__(self, settings: Settings) -> None:
         self.env = settings_environment(settings)
 
-    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self, *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
         runner = CliRunner()
-        return runner.invoke(cli_main, list(args), input=input, env={**self.env, **(env or {})},
-                             catch_exceptions=False)
+        return runner.invoke(
+            cli_main,
+            list(args),
+            input=input,
+            env={**self.env, **(env or {})},
+            catch_exceptions=False,
+        )
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ async def test_health_answers(client: AsyncTestClient[Litestar]) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_ready_reports_database_and_in_process_queue(client: AsyncTestClient[Litestar]) -> None:
+async def test_ready_reports_database_and_in_process_queue(
+    client: AsyncTestClient[Litestar],
+) -> None:
     response = await client.get("/ready")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "queue": "in-process"}

@@ -22,8 +22,9 @@ def test_there_is_exactly_one_head() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def empty_settings(request: pytest.FixtureRequest, tmp_path: Path,
-                   fresh_database: Callable[..., str]) -> Settings:
+def empty_settings(
+    request: pytest.FixtureRequest, tmp_path: Path, fresh_database: Callable[..., str]
+) -> Settings:
     return Settings(data_dir=tmp_path, database_url=fresh_database(request.param, tmp_path))
 
 
@@ -41,8 +42,9 @@ async def _model_differences(settings: Settings) -> list[object]:
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
-                                           Base.metadata)
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata
+                )
             )
     finally:
         await engine.dispose()
@@ -66,7 +68,9 @@ def test_upgrade_from_empty_creates_every_model_table(empty_settings: Settings) 
 def test_upgrade_seeds_the_three_boroughs(empty_settings: Settings) -> None:
     upgrade(empty_settings)
     assert run_blocking(_borough_slugs(empty_settings)) == [
-        "hammersmith-fulham", "kensington-chelsea", "westminster",
+        "hammersmith-fulham",
+        "kensington-chelsea",
+        "westminster",
     ]
 
 

@@ -44,8 +44,12 @@ class Server:
 def server(tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
     process = subprocess.Popen(
-        [FEEDBACK, "serve", "--port", str(port)], cwd=tmp_path, text=True,
-        env=_clean_environment(tmp_path / "var"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [FEEDBACK, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        text=True,
+        env=_clean_environment(tmp_path / "var"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -71,7 +75,9 @@ def test_fresh_start_answers_health_ready_and_openapi(server: Server) -> None:
     assert httpx.get(server.base_url + "/schema/openapi.json").status_code == 200
 
 
-def test_fresh_start_creates_owner_only_key_and_sqlite_database(server: Server, tmp_path: Path) -> None:
+def test_fresh_start_creates_owner_only_key_and_sqlite_database(
+    server: Server, tmp_path: Path
+) -> None:
     key = tmp_path / "var" / "master.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert (tmp_path / "var" / "feedback.db").exists()
@@ -86,27 +92,49 @@ def test_fresh_start_says_how_to_create_the_first_lead(server: Server) -> None:
 def test_the_first_lead_created_by_cli_can_sign_in(server: Server, tmp_path: Path) -> None:
     env = _clean_environment(tmp_path / "var")
     created = subprocess.run(
-        [FEEDBACK, "users", "create", "--role", "lead", "--email", "lead@example.org",
-         "--password-stdin"], input="a long enough passphrase\n", text=True, env=env,
-        capture_output=True, cwd=tmp_path, check=False,
+        [
+            FEEDBACK,
+            "users",
+            "create",
+            "--role",
+            "lead",
+            "--email",
+            "lead@example.org",
+            "--password-stdin",
+        ],
+        input="a long enough passphrase\n",
+        text=True,
+        env=env,
+        capture_output=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert created.returncode == 0, created.stderr
     with httpx.Client(base_url=server.base_url) as browser:
         page = browser.get("/staff/sign-in")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
         assert token is not None
-        response = browser.post("/staff/sign-in", data={
-            "_csrf_token": token.group(1), "email": "lead@example.org",
-            "password": "a long enough passphrase"})
+        response = browser.post(
+            "/staff/sign-in",
+            data={
+                "_csrf_token": token.group(1),
+                "email": "lead@example.org",
+                "password": "a long enough passphrase",
+            },
+        )
     assert response.status_code in (302, 303)
     assert response.headers["location"] == "/staff/two-factor/setup"
 
 
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [FEEDBACK, "serve"], env=_clean_environment(tmp_path / "var",
-                                                    FEEDBACK_SUPPRESSION_THRESHOLD="1"),
-        capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False,
+        [FEEDBACK, "serve"],
+        env=_clean_environment(tmp_path / "var", FEEDBACK_SUPPRESSION_THRESHOLD="1"),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

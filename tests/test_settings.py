@@ -57,7 +57,9 @@ def test_a_bad_master_key_is_not_echoed_back() -> None:
 
 
 def test_https_public_url_turns_on_secure_cookies() -> None:
-    assert Settings.from_env({"FEEDBACK_PUBLIC_BASE_URL": "https://feedback.example.org/"}).secure_cookies
+    assert Settings.from_env(
+        {"FEEDBACK_PUBLIC_BASE_URL": "https://feedback.example.org/"}
+    ).secure_cookies
     assert not Settings.from_env({}).secure_cookies
 
 

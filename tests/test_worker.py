@@ -20,16 +20,19 @@ async def test_worker_purges_idle_sessions_and_old_failures(
 ) -> None:
     staff = await create_staff(db)
     long_ago = utc_now() - timedelta(hours=3)
-    db.add_all([
-        StaffSession(id="a" * 64, user_id=staff.id, created_at=long_ago, last_seen_at=long_ago),
-        StaffSession(id="b" * 64, user_id=staff.id),
-        SignInFailure(account_key="k" * 64, at=long_ago),
-        SignInFailure(account_key="k" * 64),
-    ])
+    db.add_all(
+        [
+            StaffSession(id="a" * 64, user_id=staff.id, created_at=long_ago, last_seen_at=long_ago),
+            StaffSession(id="b" * 64, user_id=staff.id),
+            SignInFailure(account_key="k" * 64, at=long_ago),
+            SignInFailure(account_key="k" * 64),
+        ]
+    )
     await db.commit()
 
-    worker = build_worker(msgspec.structs.replace(settings, redis_url=redis_url),
-                          burst=True, poll_delay=0)
+    worker = build_worker(
+        msgspec.structs.replace(settings, redis_url=redis_url), burst=True, poll_delay=0
+    )
     try:
         await worker.main()
     finally:

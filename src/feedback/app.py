@@ -18,15 +18,19 @@ from litestar.template import TemplateConfig
 
 from feedback.auth.api_routes import AccountApi
 from feedback.auth.staff_routes import SignInController
-from feedback.crypto.master import derive_key, load_master_key
+from feedback.crypto.master import derive_key, load_master_keys
 from feedback.db.engine import create_engine, session_factory
+from feedback.links.api_routes import LinksApi
 from feedback.organisations.api_routes import OrganisationsApi
+from feedback.responses.public_routes import RespondentPages
 from feedback.settings import Settings
+from feedback.surveys.api_routes import SurveysApi
 from feedback.web import dependencies as deps
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready
 from feedback.web.middleware import add_safety_headers, request_log_middleware
+from feedback.web.public_pages import SafetyPage
 
 WEB_DIR = Path(__file__).parent / "web"
 
@@ -34,23 +38,34 @@ WEB_DIR = Path(__file__).parent / "web"
 def public_router() -> Router:
     """Respondent pages, webhooks, published records, health: no sign-in."""
     static = create_static_files_router(path="/static", directories=[WEB_DIR / "static"])
-    return Router(path="/", route_handlers=[health, ready, static])
+    return Router(path="/", route_handlers=[health, ready, static, SafetyPage, RespondentPages])
 
 
 def staff_router() -> Router:
-    return Router(path="/", route_handlers=[SignInController], guards=[require_staff_session],
-                  dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False),
-                                "session_view": Provide(deps.provide_session_view, sync_to_thread=False)})
+    return Router(
+        path="/",
+        route_handlers=[SignInController],
+        guards=[require_staff_session],
+        dependencies={
+            "staff": Provide(deps.provide_staff, sync_to_thread=False),
+            "session_view": Provide(deps.provide_session_view, sync_to_thread=False),
+        },
+    )
 
 
 def api_router() -> Router:
-    return Router(path="/api/v1", route_handlers=[AccountApi, OrganisationsApi],
-                  guards=[require_api_token], security=[{"bearer": []}],
-                  dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)})
+    return Router(
+        path="/api/v1",
+        route_handlers=[AccountApi, OrganisationsApi, LinksApi, SurveysApi],
+        guards=[require_api_token],
+        security=[{"bearer": []}],
+        dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)},
+    )
 
 
 def create_app(settings: Settings) -> Litestar:
-    master_key = load_master_key(settings, create=settings.is_sqlite)
+    master_keys = load_master_keys(settings, create=settings.is_sqlite)
+    master_key = master_keys.current
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
@@ -65,25 +80,33 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[public_router(), staff_router(), api_router()],
         lifespan=[database],
-        state=State({"settings": settings, "master_key": master_key}),
+        state=State(
+            {"settings": settings, "master_key": master_key, "master_keys": master_keys.keys}
+        ),
         dependencies={
             "db": Provide(deps.provide_db),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "master_key": Provide(deps.provide_master_key, sync_to_thread=False),
+            "master_keys": Provide(deps.provide_master_keys, sync_to_thread=False),
         },
         middleware=[request_log_middleware],
         before_send=[add_safety_headers],
         csrf_config=CSRFConfig(
-            secret=derive_key(master_key, "csrf").hex(), cookie_name=csrf_cookie,
-            cookie_secure=settings.secure_cookies, cookie_httponly=True,
-            cookie_samesite="strict", exclude=["/api/", "/sms/"],
+            secret=derive_key(master_key, "csrf").hex(),
+            cookie_name=csrf_cookie,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="strict",
+            exclude=["/api/", "/sms/"],
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
-            title="Survivor feedback staff API", version="1",
-            components=Components(security_schemes={
-                "bearer": SecurityScheme(type="http", scheme="bearer")}),
+            title="Survivor feedback staff API",
+            version="1",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
             render_plugins=[],
         ),
         logging_config=None,

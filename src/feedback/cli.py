@@ -43,9 +43,7 @@ def load_settings() -> Settings:
         sys.exit(2)
 
 
-def run_with_session(
-    settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]
-) -> T:
+def run_with_session(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
     """Run `work(session)` on a fresh engine, disposing of it afterwards."""
     from feedback.db.engine import create_engine, session_factory
 
@@ -114,11 +112,16 @@ def db_downgrade(revision: str) -> None:
 
 def _register_domain_commands() -> None:
     from feedback.auth.cli import tokens, users
+    from feedback.consent.cli import consent
     from feedback.crypto.cli import keys
+    from feedback.links.cli import links_group
     from feedback.organisations.cli import services
+    from feedback.surveys.cli import surveys
+    from feedback.themes.cli import themes
 
-    for command in (users, tokens, services, keys):
+    for command in (users, tokens, services, keys, surveys, consent, links_group):
         main.add_command(command)
+    main.add_command(themes)
 
 
 _register_domain_commands()

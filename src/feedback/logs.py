@@ -15,6 +15,17 @@ import msgspec
 
 from feedback.settings import Settings
 
+QUIET_LIBRARIES = (
+    "aiosqlite",
+    "asyncio",
+    "sqlalchemy",
+    "httpx",
+    "httpcore",
+    "arq",
+    "redis",
+    "multipart",
+    "alembic",
+)
 _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
 
 
@@ -40,3 +51,7 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger(noisy).handlers[:] = []
         logging.getLogger(noisy).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    # Libraries log SQL parameters, URLs and the like at DEBUG (and httpx URLs at INFO):
+    # never let a chosen log level open that tap.
+    for library in QUIET_LIBRARIES:
+        logging.getLogger(library).setLevel(logging.WARNING)

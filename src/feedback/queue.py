@@ -18,7 +18,7 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
 
 async def ping_queue(settings: Settings) -> str:
-    """"ok" when Redis answers, "in-process" when none is configured, else "unreachable"."""
+    """ "ok" when Redis answers, "in-process" when none is configured, else "unreachable"."""
     if settings.redis_url is None:
         return "in-process"
     try:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from feedback.app import create_app
 from feedback.auth.models import StaffUser
 from feedback.crypto.master import load_master_key
+from feedback.crypto.service import rotate_keys
 from feedback.db.engine import create_engine, session_factory
 from feedback.db.migrate import upgrade
 from feedback.logs import configure_logging
@@ -25,6 +26,7 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         load_master_key(settings, create=True)
         upgrade(settings)
+        asyncio.run(_ensure_sealing_keys(settings))
     if not asyncio.run(_any_lead(settings)):
         click.echo(
             "No Strategic Lead account yet. Create one, then sign in at "
@@ -33,14 +35,37 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
         )
     app = create_app(settings)
     click.echo(f"serving on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None,
-                proxy_headers=False, server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+async def _ensure_sealing_keys(settings: Settings) -> None:
+    """One machine holds everything: make this and next period's key pairs before serving.
+    (In production `feedback keys init` and the worker's daily rotation do this.)"""
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            rotated = await rotate_keys(session, settings=settings)
+    finally:
+        await engine.dispose()
+    for label in rotated.created:
+        click.echo(f"created sealing keys for {label}")
 
 
 async def _any_lead(settings: Settings) -> bool:
     engine = create_engine(settings)
     try:
         async with session_factory(engine)() as session:
-            return await session.scalar(select(StaffUser.id).where(StaffUser.role == "lead").limit(1)) is not None
+            return (
+                await session.scalar(select(StaffUser.id).where(StaffUser.role == "lead").limit(1))
+                is not None
+            )
     finally:
         await engine.dispose()

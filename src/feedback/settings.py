@@ -17,6 +17,9 @@ MINIMUM_SUPPRESSION_THRESHOLD = 3
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # A bad secret is never echoed back: the error message may end up in a log.
 SECRET_FIELDS = frozenset({"master_key"})
+# Where "Exit this page" goes: busy, neutral sites that say nothing about why someone left.
+DEFAULT_EXIT_SITES = ("https://www.bbc.co.uk/weather", "https://www.google.co.uk")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,7 +34,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     suppression_threshold: int = 5
     session_idle_minutes: int = 30
     sign_in_attempts_per_hour: int = 100
+    join_attempts_per_hour: int = 20
     log_level: str = "INFO"
+    key_period: str = "quarter"
+    exit_sites: tuple[str, ...] = DEFAULT_EXIT_SITES
+    respondent_title: str = "Feedback"
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -111,11 +118,40 @@ def _log_level(raw: str) -> str:
     return raw.upper()
 
 
-def _master_key(raw: str) -> str:
-    from feedback.crypto.master import decode_master_key
+def _master_keys(raw: str) -> str:
+    from feedback.crypto.master import decode_master_keys
 
-    decode_master_key(raw)
+    decode_master_keys(raw)
     return raw
+
+
+def _key_period(raw: str) -> str:
+    from feedback.crypto.periods import PERIOD_KINDS
+
+    if raw.lower() not in PERIOD_KINDS:
+        raise ValueError(f"must be one of {', '.join(PERIOD_KINDS)}")
+    return raw.lower()
+
+
+def _exit_sites(raw: str) -> tuple[str, ...]:
+    """Comma-separated https URLs; plain http only on loopback, for tests and local trials."""
+    sites = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if not sites:
+        raise ValueError("must list at least one https:// URL")
+    for site in sites:
+        parts = urlsplit(site)
+        local = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        if not (parts.scheme == "https" or local) or not parts.netloc or " " in site:
+            raise ValueError("must be comma-separated https:// URLs")
+    return sites
+
+
+def _respondent_title(raw: str) -> str:
+    """The browser tab title of every respondent page: it must not reveal what the page is."""
+    title = raw.strip()
+    if not title or len(title) > 60:
+        raise ValueError("must be 1 to 60 characters")
+    return title
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -123,10 +159,14 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "database_url": _database_url,
     "redis_url": _redis_url,
     "key_file": _path,
-    "master_key": _master_key,
+    "master_key": _master_keys,
     "public_base_url": _base_url,
     "suppression_threshold": _bounded_int(MINIMUM_SUPPRESSION_THRESHOLD, 100),
     "session_idle_minutes": _bounded_int(1, 24 * 60),
     "sign_in_attempts_per_hour": _bounded_int(1, 10_000),
+    "join_attempts_per_hour": _bounded_int(1, 10_000),
     "log_level": _log_level,
+    "key_period": _key_period,
+    "exit_sites": _exit_sites,
+    "respondent_title": _respondent_title,
 }

@@ -64,20 +64,29 @@ async def user_by_email(session: AsyncSession, email: str) -> StaffUser:
     return user
 
 
-async def create_api_token(session: AsyncSession, *, email: str, actor_id: int | None = None) -> str:
+async def create_api_token(
+    session: AsyncSession, *, email: str, actor_id: int | None = None
+) -> str:
     """A new bearer token, returned once; only its SHA-256 is stored."""
     user = await user_by_email(session, email)
     token = "fbk_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=hash_code(token))
     session.add(row)
     await session.flush()
-    record_audit(session, "token.create", actor_id=actor_id or user.id, target_type="api_token",
-                 target_id=row.id)
+    record_audit(
+        session,
+        "token.create",
+        actor_id=actor_id or user.id,
+        target_type="api_token",
+        target_id=row.id,
+    )
     await session.commit()
     return token
 
 
-async def revoke_api_tokens(session: AsyncSession, *, email: str, actor_id: int | None = None) -> int:
+async def revoke_api_tokens(
+    session: AsyncSession, *, email: str, actor_id: int | None = None
+) -> int:
     """Revoke every live token of an account; returns how many were revoked."""
     user = await user_by_email(session, email)
     rows = list(
@@ -87,8 +96,13 @@ async def revoke_api_tokens(session: AsyncSession, *, email: str, actor_id: int 
     )
     for row in rows:
         row.revoked_at = utc_now()
-        record_audit(session, "token.revoke", actor_id=actor_id or user.id,
-                     target_type="api_token", target_id=row.id)
+        record_audit(
+            session,
+            "token.revoke",
+            actor_id=actor_id or user.id,
+            target_type="api_token",
+            target_id=row.id,
+        )
     await session.commit()
     return len(rows)
 
@@ -137,5 +151,7 @@ async def revoke_api_token(session: AsyncSession, token: str, *, actor_id: int) 
     if row is None or row.revoked_at is not None:
         raise NotFound("no such live token")
     row.revoked_at = utc_now()
-    record_audit(session, "token.revoke", actor_id=actor_id, target_type="api_token", target_id=row.id)
+    record_audit(
+        session, "token.revoke", actor_id=actor_id, target_type="api_token", target_id=row.id
+    )
     await session.commit()

@@ -20,7 +20,9 @@ class AccountApi(Controller):
         return await accounts.staff_profile(db, staff.id)
 
     @delete("/tokens/current", status_code=204)
-    async def revoke_current_token(self, db: AsyncSession, staff: Staff, request: Request[Any, Any, Any]) -> None:
+    async def revoke_current_token(
+        self, db: AsyncSession, staff: Staff, request: Request[Any, Any, Any]
+    ) -> None:
         """Revoke the bearer token this request was made with."""
         token = request.headers.get("authorization", "").partition(" ")[2].strip()
         await accounts.revoke_api_token(db, token, actor_id=staff.id)

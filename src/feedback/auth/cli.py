@@ -19,7 +19,12 @@ def users() -> None:
 @users.command("create")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--email", required=True)
-@click.option("--service", "services", multiple=True, help="Service name (repeatable); scopes a service manager.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    help="Service name (repeatable); scopes a service manager.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @reports_errors
 def create(role: str, email: str, services: tuple[str, ...], password_stdin: bool) -> None:

@@ -8,6 +8,7 @@ for good.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 import secrets
 from datetime import datetime, timedelta
 
@@ -25,6 +26,15 @@ from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput
 
 THROTTLE_WINDOW = timedelta(hours=1)
+# One master key, or every configured one with the current first: secrets are sealed under
+# the current key and opened with whichever key sealed them.
+MasterKeyring = bytes | Sequence[bytes]
+
+
+def current_key(master_key: MasterKeyring) -> bytes:
+    return master_key if isinstance(master_key, bytes) else master_key[0]
+
+
 _LAST_SEEN_GRANULARITY = timedelta(seconds=60)
 
 
@@ -85,7 +95,9 @@ async def sign_in_with_password(
 
 async def _open_session(session: AsyncSession, user_id: int, *, two_factor_done: bool) -> str:
     secret = secrets.token_urlsafe(32)
-    session.add(StaffSession(id=session_id(secret), user_id=user_id, two_factor_done=two_factor_done))
+    session.add(
+        StaffSession(id=session_id(secret), user_id=user_id, two_factor_done=two_factor_done)
+    )
     return secret
 
 
@@ -98,7 +110,9 @@ class SessionView:
         self.two_factor_done = two_factor_done
 
 
-async def resolve_session(session: AsyncSession, secret: str, *, idle: timedelta) -> SessionView | None:
+async def resolve_session(
+    session: AsyncSession, secret: str, *, idle: timedelta
+) -> SessionView | None:
     """The live session for a cookie secret; an idle or unknown one is None (and is removed)."""
     row = await session.get(StaffSession, session_id(secret))
     if row is None:
@@ -131,21 +145,24 @@ async def end_all_sessions(session: AsyncSession, user_id: int) -> None:
 
 
 async def begin_two_factor_setup(
-    session: AsyncSession, view: SessionView, *, master_key: bytes
+    session: AsyncSession, view: SessionView, *, master_key: MasterKeyring
 ) -> TwoFactorSetup:
-    """Start (or restart) enrolment; the secret is kept sealed until a code confirms it."""
+    """Start enrolment (again, while unconfirmed); the secret is kept sealed until a code
+    confirms it. A confirmed second factor is never replaced here: this runs on a GET."""
     user = await _user(session, view)
-    if user.totp_confirmed_at is not None and not view.two_factor_done:
-        raise Forbidden("Two-factor sign-in is already set up; enter a code to continue.")
+    if user.totp_confirmed_at is not None:
+        raise Forbidden("Two-factor sign-in is already set up.")
     secret = totp.new_secret()
-    user.totp_secret_sealed = totp.seal_secret(master_key, secret)
+    user.totp_secret_sealed = totp.seal_secret(current_key(master_key), secret)
     user.totp_confirmed_at = None
     await session.commit()
     uri = totp.provisioning_uri(secret, user.email)
     return TwoFactorSetup(secret=secret, uri=uri, qr_svg=totp.qr_svg(uri))
 
 
-async def pending_setup(session: AsyncSession, view: SessionView, *, master_key: bytes) -> TwoFactorSetup | None:
+async def pending_setup(
+    session: AsyncSession, view: SessionView, *, master_key: MasterKeyring
+) -> TwoFactorSetup | None:
     """The enrolment already under way for this account, to show again after a wrong code."""
     user = await _user(session, view)
     if user.totp_secret_sealed is None or user.totp_confirmed_at is not None:
@@ -158,13 +175,20 @@ async def pending_setup(session: AsyncSession, view: SessionView, *, master_key:
 
 
 async def confirm_two_factor_setup(
-    session: AsyncSession, view: SessionView, code: str, *, master_key: bytes, attempts_per_hour: int
+    session: AsyncSession,
+    view: SessionView,
+    code: str,
+    *,
+    master_key: MasterKeyring,
+    attempts_per_hour: int,
 ) -> tuple[str, list[str]]:
     """Confirm enrolment with a current code; returns a fresh session and recovery codes."""
     user = await _user(session, view)
     key = account_key(user.email)
     await check_throttle(session, key, limit=attempts_per_hour)
-    secret = totp.open_secret(master_key, user.totp_secret_sealed) if user.totp_secret_sealed else None
+    secret = (
+        totp.open_secret(master_key, user.totp_secret_sealed) if user.totp_secret_sealed else None
+    )
     step = totp.matching_step(secret, code, after_step=user.totp_last_step) if secret else None
     if step is None:
         await _record_failure(session, key, user.id)
@@ -181,13 +205,20 @@ async def confirm_two_factor_setup(
 
 
 async def verify_second_factor(
-    session: AsyncSession, view: SessionView, code: str, *, master_key: bytes, attempts_per_hour: int
+    session: AsyncSession,
+    view: SessionView,
+    code: str,
+    *,
+    master_key: MasterKeyring,
+    attempts_per_hour: int,
 ) -> str:
     """Accept a current TOTP code or an unused recovery code; returns the new session secret."""
     user = await _user(session, view)
     key = account_key(user.email)
     await check_throttle(session, key, limit=attempts_per_hour)
-    secret = totp.open_secret(master_key, user.totp_secret_sealed) if user.totp_secret_sealed else None
+    secret = (
+        totp.open_secret(master_key, user.totp_secret_sealed) if user.totp_secret_sealed else None
+    )
     step = totp.matching_step(secret, code, after_step=user.totp_last_step) if secret else None
     if step is not None:
         user.totp_last_step = step
@@ -220,12 +251,19 @@ async def _use_recovery_code(session: AsyncSession, user_id: int, code: str) -> 
     if row is None:
         return False
     row.used_at = utc_now()
-    record_audit(session, "sign_in.recovery_code", actor_id=user_id, target_type="recovery_code",
-                 target_id=row.id)
+    record_audit(
+        session,
+        "sign_in.recovery_code",
+        actor_id=user_id,
+        target_type="recovery_code",
+        target_id=row.id,
+    )
     return True
 
 
-async def _rotate_session(session: AsyncSession, view: SessionView, *, two_factor_done: bool) -> str:
+async def _rotate_session(
+    session: AsyncSession, view: SessionView, *, two_factor_done: bool
+) -> str:
     """A new session id whenever privilege changes, so a fixed or stolen id is worthless."""
     await session.execute(delete(StaffSession).where(StaffSession.id == session_id(view.secret)))
     return await _open_session(session, view.staff.id, two_factor_done=two_factor_done)
@@ -238,10 +276,14 @@ async def _user(session: AsyncSession, view: SessionView) -> StaffUser:
     return user
 
 
-async def purge_expired(session: AsyncSession, *, idle: timedelta, now: datetime | None = None) -> int:
+async def purge_expired(
+    session: AsyncSession, *, idle: timedelta, now: datetime | None = None
+) -> int:
     """Delete idle sessions and expired failure counts; returns how many sessions went."""
     now = now or utc_now()
-    result = await session.execute(delete(StaffSession).where(StaffSession.last_seen_at < now - idle))
+    result = await session.execute(
+        delete(StaffSession).where(StaffSession.last_seen_at < now - idle)
+    )
     await session.execute(delete(SignInFailure).where(SignInFailure.at < now - THROTTLE_WINDOW))
     await session.commit()
     return int(getattr(result, "rowcount", 0) or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Sequence
 
 import pyotp
 import segno
@@ -35,7 +36,9 @@ def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")
 
 
-def matching_step(secret: str, code: str, *, after_step: int, now: float | None = None) -> int | None:
+def matching_step(
+    secret: str, code: str, *, after_step: int, now: float | None = None
+) -> int | None:
     """The time step a code is valid for (±1 step of drift), if later than `after_step`.
 
     Refusing steps at or before the last one used stops a code seen over a shoulder from
@@ -54,16 +57,25 @@ def matching_step(secret: str, code: str, *, after_step: int, now: float | None 
 
 def seal_secret(master_key: bytes, secret: str) -> bytes:
     nonce = secrets.token_bytes(12)
-    return nonce + AESGCM(derive_key(master_key, "totp-secret")).encrypt(nonce, secret.encode(), None)
+    return nonce + AESGCM(derive_key(master_key, "totp-secret")).encrypt(
+        nonce, secret.encode(), None
+    )
 
 
-def open_secret(master_key: bytes, sealed: bytes) -> str | None:
-    """The secret, or None when it was sealed under another master key."""
-    try:
-        plain = AESGCM(derive_key(master_key, "totp-secret")).decrypt(sealed[:12], sealed[12:], None)
-    except InvalidTag:
-        return None
-    return plain.decode()
+def open_secret(master_keys: bytes | Sequence[bytes], sealed: bytes) -> str | None:
+    """The secret, trying each configured master key; None when none of them sealed it.
+
+    Trying every key keeps second factors working while a new master key is introduced and
+    before `feedback keys rewrap` has re-sealed the secrets under it.
+    """
+    for master_key in [master_keys] if isinstance(master_keys, bytes) else master_keys:
+        aead = AESGCM(derive_key(master_key, "totp-secret"))
+        try:
+            plain = aead.decrypt(sealed[:12], sealed[12:], None)
+        except InvalidTag:
+            continue
+        return plain.decode()
+    return None
 
 
 def new_recovery_codes() -> list[str]:

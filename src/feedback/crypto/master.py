@@ -1,24 +1,70 @@
-"""The master key: read from the environment or a key file, never from the database.
+"""Master keys: read from the environment or a key file, never from the database.
 
-Purpose keys (CSRF signing, wrapping TOTP secrets) are derived from it with HKDF, so one
-secret is kept and each use gets an independent key.
+Several master keys may be configured, the current one first: FEEDBACK_MASTER_KEY takes a
+comma-separated list, the key file one key per line. Each key has a short id (the first 8
+hex digits of its SHA-256) that is stored beside everything it wraps, so an old key can be
+kept for reading while the current one wraps everything new. Introducing a key without
+downtime: add it *last* everywhere, then move it first, run `feedback keys rewrap`, and
+only then remove the old one.
+
+Purpose keys (CSRF signing, wrapping TOTP secrets and period private keys) are derived from
+a master key with HKDF, so each use gets an independent key.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import secrets
 from pathlib import Path
 
+import msgspec
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from feedback.errors import SettingsInvalid
 from feedback.settings import Settings
 
+__all__ = [
+    "MASTER_KEY_BYTES",
+    "MasterKeys",
+    "decode_master_key",
+    "decode_master_keys",
+    "derive_key",
+    "load_master_key",
+    "load_master_keys",
+    "master_key_id",
+]
+
 MASTER_KEY_BYTES = 32
+
+
+class MasterKeys(msgspec.Struct, frozen=True):
+    """The configured master keys, current first; `by_id` finds the one that wrapped a row."""
+
+    keys: tuple[bytes, ...]
+
+    def __repr__(self) -> str:  # key material never reaches a log or a traceback
+        return f"MasterKeys(ids={list(self.by_id)})"
+
+    @property
+    def current(self) -> bytes:
+        return self.keys[0]
+
+    @property
+    def current_id(self) -> str:
+        return master_key_id(self.keys[0])
+
+    @property
+    def by_id(self) -> dict[str, bytes]:
+        return {master_key_id(key): key for key in self.keys}
+
+
+def master_key_id(master_key: bytes) -> str:
+    """A short public name for a master key: safe to store and print, useless to an attacker."""
+    return hashlib.sha256(master_key).hexdigest()[:8]
 
 
 def decode_master_key(text: str) -> bytes:
@@ -32,10 +78,36 @@ def decode_master_key(text: str) -> bytes:
     return key
 
 
-def load_master_key(settings: Settings, *, create: bool = False) -> bytes:
-    """Return the master key; with create=True, make an owner-only key file if none exists."""
+def decode_master_keys(text: str) -> tuple[bytes, ...]:
+    """Decode keys separated by commas or new lines, current first; `#` starts a comment line."""
+    items = [
+        item.strip()
+        for line in text.splitlines()
+        if not line.lstrip().startswith("#")
+        for item in line.split(",")
+    ]
+    keys: list[bytes] = []
+    for number, item in enumerate((item for item in items if item), start=1):
+        try:
+            key = decode_master_key(item)
+        except ValueError as error:
+            raise ValueError(f"key {number} {error}") from None
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        raise ValueError("holds no key")
+    if len({master_key_id(key) for key in keys}) != len(keys):
+        raise ValueError("two keys share an id; generate another key")
+    return tuple(keys)
+
+
+def load_master_keys(settings: Settings, *, create: bool = False) -> MasterKeys:
+    """Every configured master key, current first; with create=True, make the key file if none."""
     if settings.master_key:
-        return decode_master_key(settings.master_key)
+        try:
+            return MasterKeys(decode_master_keys(settings.master_key))
+        except ValueError as error:
+            raise SettingsInvalid(f"FEEDBACK_MASTER_KEY: {error}") from None
     assert settings.key_file is not None
     path = settings.key_file
     if not path.exists():
@@ -44,23 +116,30 @@ def load_master_key(settings: Settings, *, create: bool = False) -> bytes:
                 f"FEEDBACK_KEY_FILE: {path} does not exist; create it with `feedback keys init` "
                 "or set FEEDBACK_MASTER_KEY"
             )
-        _create_key_file(path)
+        create_key_file(path)
     try:
-        return decode_master_key(path.read_text())
+        return MasterKeys(decode_master_keys(path.read_text()))
     except ValueError as error:
         raise SettingsInvalid(f"FEEDBACK_KEY_FILE: {path} {error}") from None
 
 
-def _create_key_file(path: Path) -> None:
+def load_master_key(settings: Settings, *, create: bool = False) -> bytes:
+    """The current master key (the first configured): everything new is wrapped with it."""
+    return load_master_keys(settings, create=create).current
+
+
+def create_key_file(path: Path) -> bool:
+    """Write a fresh key to an owner-only file; False if the file already existed."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     text = base64.urlsafe_b64encode(secrets.token_bytes(MASTER_KEY_BYTES)).decode()
     # O_EXCL: two processes starting at once must not overwrite each other's key.
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return
+        return False
     with os.fdopen(descriptor, "w") as handle:
         handle.write(text + "\n")
+    return True
 
 
 def derive_key(master_key: bytes, purpose: str) -> bytes:

@@ -1,7 +1,21 @@
 """Imports every models module so Base.metadata knows every table (Alembic reads it)."""
 
 from feedback.auth import models as auth_models
+from feedback.consent import models as consent_models
+from feedback.crypto import models as crypto_models
 from feedback.db.base import Base
+from feedback.links import models as link_models
 from feedback.organisations import models as organisation_models
+from feedback.responses import models as response_models
+from feedback.surveys import models as survey_models
 
-__all__ = ["Base", "auth_models", "organisation_models"]
+__all__ = [
+    "Base",
+    "auth_models",
+    "consent_models",
+    "crypto_models",
+    "link_models",
+    "organisation_models",
+    "response_models",
+    "survey_models",
+]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, get, post
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
@@ -11,6 +14,9 @@ from feedback.errors import NotFound
 from feedback.organisations import service as organisations
 from feedback.organisations.schemas import BoroughOut, ServiceOut
 from feedback.web.guards import requires_role
+
+# Ids are 32-bit integer columns: a larger number is refused here, not by the database driver.
+ServiceId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 
 class NewService(msgspec.Struct, frozen=True):
@@ -31,7 +37,7 @@ class OrganisationsApi(Controller):
         return await organisations.list_services(db, only=staff.service_scope())
 
     @get("/services/{service_id:int}")
-    async def service(self, db: AsyncSession, staff: Staff, service_id: int) -> ServiceOut:
+    async def service(self, db: AsyncSession, staff: Staff, service_id: ServiceId) -> ServiceOut:
         scope = staff.service_scope()
         if scope is not None and service_id not in scope:
             raise NotFound("no such service")
@@ -42,4 +48,6 @@ class OrganisationsApi(Controller):
 
     @post("/services", guards=[requires_role("lead")], status_code=201)
     async def add_service(self, db: AsyncSession, staff: Staff, data: NewService) -> ServiceOut:
-        return await organisations.add_service(db, data.name, boroughs=data.boroughs, actor_id=staff.id)
+        return await organisations.add_service(
+            db, data.name, boroughs=data.boroughs, actor_id=staff.id
+        )

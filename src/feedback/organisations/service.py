@@ -12,6 +12,8 @@ from feedback.errors import Conflict, InvalidInput, NotFound
 from feedback.organisations.models import Borough, Service
 from feedback.organisations.schemas import BoroughOut, ServiceOut
 
+MAXIMUM_NAME_LENGTH = 200  # the column's length
+
 
 async def list_boroughs(session: AsyncSession) -> list[BoroughOut]:
     rows = await session.scalars(select(Borough).order_by(Borough.slug))
@@ -25,6 +27,8 @@ async def add_service(
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("service name: must not be empty")
+    if len(name) > MAXIMUM_NAME_LENGTH:
+        raise InvalidInput(f"service name: must be at most {MAXIMUM_NAME_LENGTH} characters")
     if not boroughs:
         raise InvalidInput("boroughs: give at least one borough slug")
     found = {
@@ -40,12 +44,16 @@ async def add_service(
     service = Service(name=name, boroughs=[found[slug] for slug in dict.fromkeys(boroughs)])
     session.add(service)
     await session.flush()
-    record_audit(session, "service.create", actor_id=actor_id, target_type="service", target_id=service.id)
+    record_audit(
+        session, "service.create", actor_id=actor_id, target_type="service", target_id=service.id
+    )
     await session.commit()
     return service_out(service)
 
 
-async def list_services(session: AsyncSession, *, only: Sequence[int] | None = None) -> list[ServiceOut]:
+async def list_services(
+    session: AsyncSession, *, only: Sequence[int] | None = None
+) -> list[ServiceOut]:
     """All services, or only those with the given ids (a service manager's scope)."""
     query = select(Service).order_by(Service.name)
     if only is not None:

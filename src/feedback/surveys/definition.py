@@ -51,6 +51,9 @@ class ShowIf(Part, kw_only=True):
 
 
 class QuestionBase(Part, tag_field="type", kw_only=True):
+    """Fields every question has. `text` and `choices` may be left out only when `core`
+    supplies them; sensitive questions are always optional and offer "prefer not to say"."""
+
     id: Code
     text: Text | None = None
     help: Text | None = None
@@ -64,11 +67,11 @@ class QuestionBase(Part, tag_field="type", kw_only=True):
 
 
 class SingleChoice(QuestionBase, tag="single_choice", kw_only=True):
-    choices: list[Choice]
+    choices: list[Choice] | None = None
 
 
 class MultipleChoice(QuestionBase, tag="multiple_choice", kw_only=True):
-    choices: list[Choice]
+    choices: list[Choice] | None = None
     max_choices: Annotated[int, Meta(ge=1)] | None = None
 
 

@@ -27,7 +27,7 @@ def display_name(path: Path) -> str:
 
 
 def located(file: str, error: msgspec.MsgspecError) -> Problem:
-    """msgspec says `Expected int, got str - at $.sections[0].max_length`; we say it as a Problem."""
+    """msgspec says `Expected int, got str - at $.sections[0].max_length`; make that a Problem."""
     text = str(error).strip()
     if isinstance(error, msgspec.ValidationError):
         match = _AT.match(text)
@@ -52,7 +52,9 @@ def decode_yaml(data: bytes, kind: type[T], *, file: str) -> T:
     except msgspec.MsgspecError as error:
         raise SurveyInvalid([located(file, error)]) from None
     except (RecursionError, ValueError, TypeError) as error:  # YAML nested beyond reason
-        raise SurveyInvalid([Problem(file, "", f"cannot be read ({type(error).__name__})")]) from None
+        raise SurveyInvalid(
+            [Problem(file, "", f"cannot be read ({type(error).__name__})")]
+        ) from None
 
 
 def read_file(path: Path, kind: type[T]) -> T:

@@ -30,6 +30,12 @@ def provide_master_key(state: State) -> bytes:
     return key
 
 
+def provide_master_keys(state: State) -> tuple[bytes, ...]:
+    """Every configured master key, current first (for opening what older keys sealed)."""
+    keys: tuple[bytes, ...] = state.master_keys
+    return keys
+
+
 def provide_staff(request: Request[Any, Any, Any]) -> Staff:
     """The staff member the router's guard authenticated."""
     staff: Staff = request.state.staff

@@ -93,10 +93,15 @@ def _log_unexpected(exc: Exception) -> None:
 
 def problem_details(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     status, detail, headers = _describe(exc)
-    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
-            "detail": detail}
-    return Response(body, status_code=status, media_type="application/problem+json",
-                    headers=headers)
+    body = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    return Response(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
 
 
 def html_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -104,9 +109,13 @@ def html_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     template = "staff/error.html" if request.url.path.startswith("/staff") else "public/error.html"
     # Respondent pages never reveal why a request failed: the same words for every case.
     shown = detail if template.startswith("staff") else None
-    return Template(template, context={"status": status, "title": _TITLES.get(status, "Error"),
-                                       "detail": shown}, status_code=status,
-                    media_type=MediaType.HTML, headers=headers)
+    return Template(
+        template,
+        context={"status": status, "title": _TITLES.get(status, "Error"), "detail": shown},
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )
 
 
 def staff_sign_in_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -117,8 +126,14 @@ def any_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """App-level fallback (unknown paths, methods): choose the audience by path."""
     if request.url.path.startswith(("/api/", "/schema")):
         return problem_details(request, exc)
-    if isinstance(exc, NotAuthorizedException | PermissionDeniedException) and request.url.path.startswith("/staff"):
-        return staff_sign_in_redirect(request, exc) if isinstance(exc, NotAuthorizedException) else html_error(request, exc)
+    if isinstance(
+        exc, NotAuthorizedException | PermissionDeniedException
+    ) and request.url.path.startswith("/staff"):
+        return (
+            staff_sign_in_redirect(request, exc)
+            if isinstance(exc, NotAuthorizedException)
+            else html_error(request, exc)
+        )
     return html_error(request, exc)
 
 

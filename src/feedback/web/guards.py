@@ -26,7 +26,9 @@ def staff_cookie_name(settings: Settings) -> str:
     return "__Host-feedback-staff" if settings.secure_cookies else "feedback-staff"
 
 
-async def require_staff_session(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def require_staff_session(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     stage = handler.opt.get("sign_in_stage", "complete")
     if stage == "anonymous":
         return
@@ -46,16 +48,22 @@ async def require_staff_session(connection: ASGIConnection[Any, Any, Any, Any], 
     connection.state.staff = view.staff
 
 
-async def require_api_token(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def require_api_token(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
+        raise NotAuthorizedException(
+            "A bearer token is required.", headers={"WWW-Authenticate": "Bearer"}
+        )
     async with connection.app.state.sessions() as session:
         try:
             connection.state.staff = await staff_for_token(session, token.strip())
         except AuthError:
-            raise NotAuthorizedException("The token is not valid.", headers={"WWW-Authenticate": "Bearer"}) from None
+            raise NotAuthorizedException(
+                "The token is not valid.", headers={"WWW-Authenticate": "Bearer"}
+            ) from None
 
 
 def requires_role(*roles: str) -> Any:

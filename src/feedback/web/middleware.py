@@ -19,6 +19,7 @@ SAFETY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (
         b"content-security-policy",
         b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"object-src 'none'; "
         b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
 )

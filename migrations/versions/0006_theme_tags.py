@@ -1,0 +1,20 @@
+"""Reserved for theme tagging (issue 5); a no-op until that work fills it in.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Anonymous entry: single-use links and shared join codes; issue, hash, redeem, burn."""

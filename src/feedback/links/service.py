@@ -1,0 +1,282 @@
+"""Issuing links and codes for a (survey, service, channel), redeeming them, and burning
+them in the submission's own transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from feedback.auth.audit import record_audit
+from feedback.auth.errors import TooManyAttempts
+from feedback.auth.schemas import Staff
+from feedback.db.base import utc_now
+from feedback.errors import Forbidden, InvalidInput, NotFound
+from feedback.links import tokens
+from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.links.models import CHANNELS, JoinCode, JoinFailure, Link, LinkBatch
+from feedback.links.schemas import Entry, IssuedCode, IssuedLink, LinkBatchOut
+from feedback.organisations.models import Service
+from feedback.surveys.models import Survey, SurveyVersion
+
+MAX_BATCH = 10_000
+MAX_CAP = 5_000
+LONDON = ZoneInfo("Europe/London")
+JOIN_FAILURE_WINDOW = timedelta(hours=1)
+
+
+def end_of_day(day: date) -> datetime:
+    """An expiry date means "usable all of that day" in London, whatever the season."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+async def _survey_and_service(
+    session: AsyncSession, survey_slug: str, service_name: str, actor: Staff | None
+) -> tuple[Survey, Service]:
+    survey = await session.scalar(select(Survey).where(Survey.slug == survey_slug))
+    if survey is None:
+        raise NotFound(f"survey: no survey {survey_slug!r}")
+    published = await session.scalar(
+        select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id).limit(1)
+    )
+    if published is None:
+        raise InvalidInput(f"survey: {survey_slug!r} has no published version yet")
+    service = await session.scalar(select(Service).where(Service.name == service_name))
+    scope = actor.service_scope() if actor else None
+    if service is None or (scope is not None and service.id not in scope):
+        raise NotFound(f"service: no service named {service_name!r}")
+    return survey, service
+
+
+def _check_request(count: int, channel: str, expires_on: date | None, today: date) -> None:
+    if not 1 <= count <= MAX_BATCH:
+        raise InvalidInput(f"count: must be between 1 and {MAX_BATCH}")
+    if channel not in CHANNELS:
+        raise InvalidInput(f"channel: must be one of {', '.join(CHANNELS)}")
+    if expires_on is not None and expires_on < today:
+        raise InvalidInput(f"expires: {expires_on.isoformat()} is in the past")
+
+
+async def create_links(
+    session: AsyncSession,
+    *,
+    survey_slug: str,
+    service_name: str,
+    count: int,
+    channel: str = "web",
+    expires_on: date | None = None,
+    actor: Staff | None = None,
+    base_url: str,
+) -> LinkBatchOut:
+    """A batch of single-use links; the URLs are returned once and only digests are kept."""
+    _check_request(count, channel, expires_on, datetime.now(LONDON).date())
+    survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
+    batch = LinkBatch(
+        survey_id=survey.id,
+        service_id=service.id,
+        kind="link",
+        channel=channel,
+        size=count,
+        expires_at=end_of_day(expires_on) if expires_on else None,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(batch)
+    await session.flush()
+    issued = [tokens.new_token() for _ in range(count)]
+    await session.execute(
+        insert(Link),
+        [
+            {"batch_id": batch.id, "token_digest": tokens.token_digest(t), "used": False}
+            for t in issued
+        ],
+    )
+    record_audit(
+        session,
+        "links.create",
+        actor_id=batch.created_by_id,
+        target_type="link_batch",
+        target_id=batch.id,
+    )
+    await session.commit()
+    return LinkBatchOut(
+        batch_id=batch.id,
+        survey=survey.slug,
+        service=service.name,
+        kind="link",
+        channel=channel,
+        expires_at=batch.expires_at,
+        links=[IssuedLink(url=f"{base_url}/s/{t}") for t in issued],
+    )
+
+
+async def create_code(
+    session: AsyncSession,
+    *,
+    survey_slug: str,
+    service_name: str,
+    cap: int,
+    channel: str = "class",
+    expires_on: date | None = None,
+    actor: Staff | None = None,
+    base_url: str,
+    master_key: bytes,
+) -> LinkBatchOut:
+    """A shared code good for `cap` responses, for a class, a poster or the SMS keyword."""
+    if not 1 <= cap <= MAX_CAP:
+        raise InvalidInput(f"cap: must be between 1 and {MAX_CAP}")
+    _check_request(1, channel, expires_on, datetime.now(LONDON).date())
+    survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
+    batch = LinkBatch(
+        survey_id=survey.id,
+        service_id=service.id,
+        kind="code",
+        channel=channel,
+        size=1,
+        expires_at=end_of_day(expires_on) if expires_on else None,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(batch)
+    await session.flush()
+    code = await _unused_code(session, master_key)
+    session.add(
+        JoinCode(
+            batch_id=batch.id,
+            code_digest=tokens.code_digest(master_key, code),
+            code_sealed=tokens.seal_code(master_key, code),
+            cap=cap,
+        )
+    )
+    record_audit(
+        session,
+        "codes.create",
+        actor_id=batch.created_by_id,
+        target_type="link_batch",
+        target_id=batch.id,
+    )
+    await session.commit()
+    return LinkBatchOut(
+        batch_id=batch.id,
+        survey=survey.slug,
+        service=service.name,
+        kind="code",
+        channel=channel,
+        expires_at=batch.expires_at,
+        cap=cap,
+        codes=[IssuedCode(url=f"{base_url}/join/{code}", code=code)],
+    )
+
+
+async def _unused_code(session: AsyncSession, master_key: bytes) -> str:
+    for _ in range(20):
+        code = tokens.new_code()
+        digest = tokens.code_digest(master_key, code)
+        if await session.scalar(select(JoinCode.id).where(JoinCode.code_digest == digest)) is None:
+            return code
+    raise InvalidInput("could not find a free code; try again")  # 25^8 codes: never in practice
+
+
+def _batch_live(batch: LinkBatch, now: datetime) -> bool:
+    return batch.revoked_at is None and (batch.expires_at is None or batch.expires_at > now)
+
+
+async def redeem_token(session: AsyncSession, token: str) -> Entry:
+    """What a link lets its holder answer; any reason it cannot is the same LinkUnavailable."""
+    return await redeem_digest(session, "link", tokens.token_digest(token))
+
+
+async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
+    """Look an entry up again by the digest kept in the respondent's session cookie."""
+    if kind == "link":
+        row = (
+            await session.execute(
+                select(Link, LinkBatch)
+                .join(LinkBatch, Link.batch_id == LinkBatch.id)
+                .where(Link.token_digest == digest)
+            )
+        ).one_or_none()
+        if row is None or row.Link.used or not _batch_live(row.LinkBatch, utc_now()):
+            raise LinkUnavailable()
+        return Entry(
+            kind="link",
+            entry_id=row.Link.id,
+            survey_id=row.LinkBatch.survey_id,
+            service_id=row.LinkBatch.service_id,
+            channel=row.LinkBatch.channel,
+        )
+    code_row = (
+        await session.execute(
+            select(JoinCode, LinkBatch)
+            .join(LinkBatch, JoinCode.batch_id == LinkBatch.id)
+            .where(JoinCode.code_digest == digest)
+        )
+    ).one_or_none()
+    if (
+        code_row is None
+        or code_row.JoinCode.uses >= code_row.JoinCode.cap
+        or not _batch_live(code_row.LinkBatch, utc_now())
+    ):
+        raise LinkUnavailable()
+    return Entry(
+        kind="code",
+        entry_id=code_row.JoinCode.id,
+        survey_id=code_row.LinkBatch.survey_id,
+        service_id=code_row.LinkBatch.service_id,
+        channel=code_row.LinkBatch.channel,
+    )
+
+
+async def redeem_code(
+    session: AsyncSession, code: str, *, master_key: bytes, client: str, attempts_per_hour: int
+) -> Entry:
+    """What a join code lets its holder answer. Wrong codes count against the client so
+    codes cannot be found by trying; a full, expired or revoked code is simply unavailable."""
+    day = datetime.now(LONDON).date().isoformat()
+    key = tokens.client_key(master_key, client, day)
+    since = utc_now() - JOIN_FAILURE_WINDOW
+    failures = await session.scalar(
+        select(func.count()).where(JoinFailure.client_key == key, JoinFailure.at > since)
+    )
+    if (failures or 0) >= attempts_per_hour:
+        raise TooManyAttempts(int(JOIN_FAILURE_WINDOW.total_seconds()))
+    digest = tokens.code_digest(master_key, code)
+    known = await session.scalar(select(JoinCode.id).where(JoinCode.code_digest == digest))
+    if known is None:
+        session.add(JoinFailure(client_key=key))
+        await session.commit()
+        raise LinkUnavailable()
+    return await redeem_digest(session, "code", digest)
+
+
+async def burn_entry(connection: AsyncConnection | AsyncSession, entry: Entry) -> None:
+    """Use up a link (or one place of a code) inside the caller's transaction. The conditional
+    UPDATE is the guard: of two racing submissions exactly one changes a row."""
+    if entry.kind == "link":
+        statement = (
+            update(Link).where(Link.id == entry.entry_id, Link.used.is_(False)).values(used=True)
+        )
+    else:
+        statement = (
+            update(JoinCode)
+            .where(JoinCode.id == entry.entry_id, JoinCode.uses < JoinCode.cap)
+            .values(uses=JoinCode.uses + 1)
+        )
+    result = await connection.execute(statement)
+    if getattr(result, "rowcount", 0) != 1:
+        raise LinkUsed()
+
+
+async def revoke_batch(session: AsyncSession, batch_id: int, *, actor: Staff) -> None:
+    """Stop a batch's links or code from working; answers already given are kept."""
+    batch = await session.get(LinkBatch, batch_id)
+    scope = actor.service_scope()
+    if batch is None or (scope is not None and batch.service_id not in scope):
+        raise NotFound("no such batch")
+    if actor.role not in ("lead", "service_manager", "school_coordinator"):
+        raise Forbidden("Your role cannot revoke links.")
+    batch.revoked_at = batch.revoked_at or utc_now()
+    record_audit(
+        session, "links.revoke", actor_id=actor.id, target_type="link_batch", target_id=batch.id
+    )
+    await session.commit()

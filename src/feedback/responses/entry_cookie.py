@@ -1,0 +1,47 @@
+"""The respondent's session cookie: which entry (by digest, never the token), which survey
+version, whether consent was given, which language. Signed, not encrypted: it holds nothing
+the respondent does not already have, and dies with the browser session."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import msgspec
+
+from feedback.crypto.master import derive_key
+
+COOKIE_NAME = "feedback-entry"
+
+
+class EntryCookie(msgspec.Struct, frozen=True, kw_only=True):
+    kind: str
+    digest: str
+    survey_version_id: int
+    consented: bool = False
+    language: str = "en"
+
+
+def encode_entry(master_key: bytes, entry: EntryCookie) -> str:
+    body = base64.urlsafe_b64encode(msgspec.json.encode(entry)).decode().rstrip("=")
+    return f"{body}.{_signature(master_key, body)}"
+
+
+def decode_entry(master_key: bytes, value: str | None) -> EntryCookie | None:
+    """The cookie's contents, or None when it is missing, tampered with or malformed."""
+    if not value or "." not in value:
+        return None
+    body, signature = value.rsplit(".", 1)
+    if not hmac.compare_digest(signature, _signature(master_key, body)):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        return msgspec.json.decode(raw, type=EntryCookie)
+    except (ValueError, msgspec.DecodeError):
+        return None
+
+
+def _signature(master_key: bytes, body: str) -> str:
+    key = derive_key(master_key, "respondent-cookie")
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,164 @@
+"""Storing a response: burn the link, seal the answers, count closed answers, keep a
+receipt digest, all in one transaction. The sealing key is public: this module can write
+responses it can never read back."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.crypto.master import derive_key
+from feedback.crypto.sealing import current_sealing_key, response_associated_data, seal
+from feedback.links.errors import LinkUsed
+from feedback.links.schemas import Entry
+from feedback.links.service import LONDON, burn_entry, redeem_digest
+from feedback.organisations.models import Borough, service_boroughs
+from feedback.responses.answers import TEXT_OPTION
+from feedback.responses.models import AnswerCount, Response
+from feedback.responses.schemas import Receipt, Submission
+from feedback.themes.danger import signals_immediate_danger
+
+RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+RECEIPT_LENGTH = 16  # 25^16 ≈ 2^74: not guessable, still typable in groups of four
+MULTIPLE_BOROUGHS = "multiple"
+COUNTER_KEY = [
+    "survey_version_id",
+    "question_id",
+    "option",
+    "service_id",
+    "borough",
+    "month",
+    "channel",
+]
+
+
+def _derived(master_key: bytes, purpose: str, submission: Submission) -> bytes:
+    key = derive_key(master_key, purpose)
+    message = f"{submission.entry_digest}:{submission.form_nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def response_id_for(master_key: bytes, submission: Submission) -> str:
+    return str(uuid.UUID(bytes=_derived(master_key, "response-id", submission)[:16], version=4))
+
+
+def receipt_code_for(master_key: bytes, submission: Submission) -> str:
+    """Derived from the link's secret and the form, so only its holder can produce it, and
+    a resubmitted form gets the same code back."""
+    number = int.from_bytes(_derived(master_key, "receipt-code", submission), "big")
+    letters = []
+    for _ in range(RECEIPT_LENGTH):
+        number, index = divmod(number, len(RECEIPT_ALPHABET))
+        letters.append(RECEIPT_ALPHABET[index])
+    code = "".join(letters)
+    return "-".join(code[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def receipt_digest(code: str) -> str:
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+async def submit_response(
+    session: AsyncSession, submission: Submission, *, master_key: bytes, period_kind: str
+) -> Receipt:
+    """Store one response exactly once. A double-click or resubmitted form returns the same
+    receipt; a link already used by another form raises LinkUsed."""
+    danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
+    response_id = response_id_for(master_key, submission)
+    code = receipt_code_for(master_key, submission)
+    if await session.get(Response, response_id) is not None:
+        return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
+    entry = await redeem_digest(session, submission.entry_kind, submission.entry_digest)
+    key = await current_sealing_key(session, period_kind=period_kind)
+    borough = await _borough_of(session, entry.service_id)
+    today = datetime.now(LONDON).date()
+    sealed = seal(
+        key.public_key,
+        msgspec.json.encode({"answers": submission.answers, "language": submission.language}),
+        response_associated_data(response_id, submission.survey_version_id),
+    )
+    try:
+        await burn_entry(session, entry)
+        await session.execute(
+            insert(Response).values(
+                id=response_id,
+                survey_version_id=submission.survey_version_id,
+                consent_notice_version_id=submission.consent_notice_version_id,
+                service_id=entry.service_id,
+                borough=borough,
+                channel=entry.channel,
+                language=submission.language,
+                submitted_on=today,
+                key_period_id=key.period_id,
+                sealed=sealed,
+                receipt_digest=receipt_digest(code),
+            )
+        )
+        await _count(session, submission, entry, borough=borough, month=today.strftime("%Y-%m"))
+        await session.commit()
+    except (LinkUsed, IntegrityError):
+        await session.rollback()
+        if await session.get(Response, response_id) is not None:
+            return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
+        raise LinkUsed() from None
+    return Receipt(code=code, response_id=response_id, danger=danger)
+
+
+def free_texts_of(submission: Submission) -> list[str]:
+    """Free-text answers are the string answers that are not option codes."""
+    coded = {question for question, option in submission.counted if option != TEXT_OPTION}
+    return [
+        value
+        for question, value in submission.answers.items()
+        if isinstance(value, str) and question not in coded
+    ]
+
+
+async def _borough_of(session: AsyncSession, service_id: int) -> str:
+    slugs = list(
+        await session.scalars(
+            select(Borough.slug)
+            .join(service_boroughs, service_boroughs.c.borough_id == Borough.id)
+            .where(service_boroughs.c.service_id == service_id)
+        )
+    )
+    return slugs[0] if len(slugs) == 1 else MULTIPLE_BOROUGHS
+
+
+async def _count(
+    session: AsyncSession, submission: Submission, entry: Entry, *, borough: str, month: str
+) -> None:
+    """One multi-row upsert, rows in sorted order so concurrent submissions lock counter
+    rows in the same order and cannot deadlock."""
+    if not submission.counted:
+        return
+    rows: list[dict[str, Any]] = [
+        {
+            "survey_version_id": submission.survey_version_id,
+            "question_id": question,
+            "option": option,
+            "service_id": entry.service_id,
+            "borough": borough,
+            "month": month,
+            "channel": entry.channel,
+            "count": 1,
+        }
+        for question, option in sorted(set(submission.counted))
+    ]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AnswerCount)
+    await session.execute(
+        statement.values(rows).on_conflict_do_update(
+            index_elements=COUNTER_KEY, set_={"count": AnswerCount.count + statement.excluded.count}
+        )
+    )

@@ -1,0 +1,90 @@
+"""What the respondent pages need: the survey version and consent notice an entry leads to,
+and texts in the respondent's language with English as the fallback."""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.consent.definition import NoticeText, PublishedNotice
+from feedback.consent.models import ConsentNoticeVersion
+from feedback.errors import NotFound
+from feedback.surveys.definition import PublishedSurvey, Text
+from feedback.surveys.models import SurveyVersion
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ar": "العربية",
+    "pl": "Polski",
+    "cy": "Cymraeg",
+    "so": "Soomaali",
+    "fa": "فارسی",
+    "ur": "اردو",
+    "es": "Español",
+}
+
+
+class SurveyForRespondent(msgspec.Struct, frozen=True):
+    version_id: int
+    published: PublishedSurvey
+    notice_version_id: int | None
+    notice: PublishedNotice | None
+
+
+async def latest_version_id(session: AsyncSession, survey_id: int) -> int:
+    version_id = await session.scalar(
+        select(SurveyVersion.id)
+        .where(SurveyVersion.survey_id == survey_id)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
+    )
+    if version_id is None:
+        raise NotFound("survey has no published version")
+    return version_id
+
+
+async def survey_for_respondent(session: AsyncSession, version_id: int) -> SurveyForRespondent:
+    version = await session.get(SurveyVersion, version_id)
+    if version is None:
+        raise NotFound("no such survey version")
+    published = msgspec.json.decode(version.definition, type=PublishedSurvey)
+    notice_row = await session.get(ConsentNoticeVersion, version.consent_version_id)
+    notice = msgspec.json.decode(notice_row.content, type=PublishedNotice) if notice_row else None
+    return SurveyForRespondent(
+        version_id=version.id,
+        published=published,
+        notice_version_id=notice_row.id if notice_row else None,
+        notice=notice,
+    )
+
+
+def languages_of(survey: SurveyForRespondent) -> list[str]:
+    return [language.code for language in survey.published.definition.languages]
+
+
+def direction_of(survey: SurveyForRespondent, language: str) -> str:
+    for item in survey.published.definition.languages:
+        if item.code == language:
+            return item.direction or ("rtl" if language in ("ar", "fa", "he", "ur") else "ltr")
+    return "ltr"
+
+
+def in_language(text: Text | None, language: str) -> str:
+    """The text in the respondent's language, else English (the page marks untranslated parts)."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(language) or text.get("en") or next(iter(text.values()), "")
+
+
+def phrase(survey: SurveyForRespondent, key: str, language: str) -> str:
+    texts = survey.published.phrases.get(key, {})
+    return texts.get(language) or texts.get("en") or key.replace("_", " ")
+
+
+def notice_text(survey: SurveyForRespondent, language: str) -> NoticeText | None:
+    if survey.notice is None:
+        return None
+    return survey.notice.languages.get(language) or survey.notice.languages.get("en")

@@ -1,0 +1,310 @@
+"""The respondent's journey: enter by link or code, consent, answer, thank-you.
+
+The link token is swapped at once for a session cookie and a redirect, so it never stays in
+the address bar, the history or a log. Answers travel only in POST bodies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.links import service as links
+from feedback.links.errors import LinkUnavailable
+from feedback.links.tokens import code_digest, token_digest
+from feedback.responses import journey
+from feedback.responses.answers import counted_options, read_answers
+from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
+from feedback.responses.form_view import build_form
+from feedback.responses.intake import submit_response
+from feedback.responses.schemas import Submission
+from feedback.settings import Settings
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+HTML = MediaType.HTML
+
+
+@dataclass
+class ConsentForm:
+    choice: str = ""
+
+
+@dataclass
+class CodeForm:
+    code: str = ""
+
+
+def _with_entry(response: Response[Any], master_key: bytes, entry: EntryCookie) -> Response[Any]:
+    """A browser-session cookie (no expiry). Lax, not Strict: the first visit often comes
+    from a link in another app, and the cookie must survive that redirect."""
+    response.set_cookie(
+        COOKIE_NAME,
+        encode_entry(master_key, entry),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=False,
+    )
+    return response
+
+
+def _secure(settings: Settings, response: Response[Any]) -> Response[Any]:
+    for cookie in response.cookies:
+        cookie.secure = settings.secure_cookies
+    return response
+
+
+async def _start_entry(
+    db: AsyncSession, kind: str, digest: str, master_key: bytes, settings: Settings
+) -> Response[Any]:
+    entry = await links.redeem_digest(db, kind, digest)
+    version_id = await journey.latest_version_id(db, entry.survey_id)
+    cookie = EntryCookie(kind=kind, digest=digest, survey_version_id=version_id)
+    return _secure(settings, _with_entry(Redirect("/s", status_code=303), master_key, cookie))
+
+
+class RespondentPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/s/{token:str}", media_type=HTML)
+    async def enter_by_link(
+        self, token: str, db: AsyncSession, master_key: bytes, settings: Settings
+    ) -> Response[Any]:
+        return await _start_entry(db, "link", token_digest(token), master_key, settings)
+
+    @get("/join", media_type=HTML, sync_to_thread=False)
+    def join_form(self) -> Template:
+        return Template("public/join.html", context={"error": None, "code": ""})
+
+    @post("/join", media_type=HTML)
+    async def join_by_form(
+        self,
+        data: Annotated[CodeForm, FORM],
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        try:
+            return await self._join(data.code, db, master_key, settings, request)
+        except LinkUnavailable:
+            return Template(
+                "public/join.html",
+                status_code=400,
+                context={
+                    "code": data.code,
+                    "error": "That code did not work. Check it with the person who gave it to you.",
+                },
+            )
+
+    @get("/join/{code:str}", media_type=HTML)
+    async def join_by_url(
+        self,
+        code: str,
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        return await self._join(code, db, master_key, settings, request)
+
+    @staticmethod
+    async def _join(
+        code: str,
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        client = request.client.host if request.client else "unknown"
+        entry = await links.redeem_code(
+            db,
+            code,
+            master_key=master_key,
+            client=client,
+            attempts_per_hour=settings.join_attempts_per_hour,
+        )
+        return await _start_entry(
+            db, entry.kind, code_digest(master_key, code), master_key, settings
+        )
+
+    @get("/s", media_type=HTML)
+    async def consent_page(
+        self,
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+        lang: str | None = None,
+    ) -> Response[Any]:
+        cookie, survey = await self._session(db, master_key, request)
+        cookie = self._language(cookie, survey, lang)
+        if cookie.consented or survey.notice is None:
+            return _secure(
+                settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, cookie)
+            )
+        page = Template(
+            "public/consent.html",
+            context=self._context(survey, cookie)
+            | {"notice": journey.notice_text(survey, cookie.language)},
+        )
+        return _secure(settings, _with_entry(page, master_key, cookie))
+
+    @post("/s/consent", media_type=HTML)
+    async def consent(
+        self,
+        data: Annotated[ConsentForm, FORM],
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        cookie, survey = await self._session(db, master_key, request)
+        if data.choice != "agree":
+            page: Response[Any] = Template(
+                "public/declined.html", context=self._context(survey, cookie)
+            )
+            page.delete_cookie(COOKIE_NAME, path="/")
+            return page
+        agreed = EntryCookie(
+            kind=cookie.kind,
+            digest=cookie.digest,
+            consented=True,
+            survey_version_id=cookie.survey_version_id,
+            language=cookie.language,
+        )
+        return _secure(
+            settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, agreed)
+        )
+
+    @get("/s/questions", media_type=HTML)
+    async def questions_page(
+        self, db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        cookie, survey = await self._session(db, master_key, request)
+        if not cookie.consented and survey.notice is not None:
+            return Redirect("/s", status_code=303)
+        return self._questions(survey, cookie, {}, {}, master_key=master_key)
+
+    @post("/s/questions", media_type=HTML)
+    async def submit(
+        self,
+        db: AsyncSession,
+        master_key: bytes,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+    ) -> Response[Any]:
+        form = await request.form()
+        cookie, survey = await self._session(db, master_key, request, str(form.get("entry", "")))
+        fields = {key: form.getall(key) for key in form}
+        read = read_answers(survey.published.definition, fields)
+        nonce = str(form.get("form_nonce") or "")
+        if read.errors or not nonce:
+            return self._questions(
+                survey, cookie, read.answers, read.errors, nonce=nonce, master_key=master_key
+            )
+        receipt = await submit_response(
+            db,
+            Submission(
+                entry_kind=cookie.kind,
+                entry_digest=cookie.digest,
+                form_nonce=nonce,
+                survey_version_id=survey.version_id,
+                consent_notice_version_id=survey.notice_version_id,
+                language=cookie.language,
+                answers=read.answers,
+                counted=counted_options(survey.published.definition, read.answers),
+            ),
+            master_key=master_key,
+            period_kind=settings.key_period,
+        )
+        page = Template(
+            "public/thanks.html",
+            context=self._context(survey, cookie)
+            | {
+                "receipt": receipt,
+                "thanks": journey.in_language(survey.published.definition.thanks, cookie.language),
+            },
+            headers={"Clear-Site-Data": '"cache", "cookies", "storage"'},
+        )
+        page.delete_cookie(COOKIE_NAME, path="/")
+        return page
+
+    @staticmethod
+    async def _session(
+        db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any], carried: str = ""
+    ) -> tuple[EntryCookie, journey.SurveyForRespondent]:
+        """The entry from the session cookie, or from the signed copy the question form
+        carries (so a form resubmitted after the thank-you page cleared cookies still
+        finds its one response)."""
+        cookie = decode_entry(master_key, request.cookies.get(COOKIE_NAME) or carried)
+        if cookie is None:
+            raise LinkUnavailable()
+        return cookie, await journey.survey_for_respondent(db, cookie.survey_version_id)
+
+    @staticmethod
+    def _language(
+        cookie: EntryCookie, survey: journey.SurveyForRespondent, lang: str | None
+    ) -> EntryCookie:
+        if lang is None or lang not in journey.languages_of(survey):
+            return cookie
+        return EntryCookie(
+            kind=cookie.kind,
+            digest=cookie.digest,
+            consented=cookie.consented,
+            survey_version_id=cookie.survey_version_id,
+            language=lang,
+        )
+
+    @staticmethod
+    def _context(survey: journey.SurveyForRespondent, cookie: EntryCookie) -> dict[str, Any]:
+        definition = survey.published.definition
+        return {
+            "lang": cookie.language,
+            "dir": journey.direction_of(survey, cookie.language),
+            "young_people": definition.audience != "adult",
+            "title": journey.in_language(definition.title, cookie.language),
+            "languages": journey.languages_of(survey),
+            "language_names": journey.LANGUAGE_NAMES,
+            "draft_note": _draft_note(survey, cookie.language),
+        }
+
+    def _questions(
+        self,
+        survey: journey.SurveyForRespondent,
+        cookie: EntryCookie,
+        answers: dict[str, Any],
+        errors: dict[str, str],
+        *,
+        master_key: bytes,
+        nonce: str = "",
+    ) -> Template:
+        sections = build_form(survey, cookie.language, answers, errors)
+        error_list = [(q.field, q.label, q.error) for s in sections for q in s.questions if q.error]
+        return Template(
+            "public/questions.html",
+            status_code=400 if errors else 200,
+            context=self._context(survey, cookie)
+            | {
+                "sections": sections,
+                "errors": error_list,
+                "intro": journey.in_language(survey.published.definition.intro, cookie.language),
+                "form_nonce": nonce or secrets.token_urlsafe(16),
+                "entry": encode_entry(master_key, cookie),
+            },
+        )
+
+
+def _draft_note(survey: journey.SurveyForRespondent, language: str) -> str | None:
+    for item in survey.published.definition.languages:
+        if item.code == language and item.status == "draft":
+            return journey.phrase(survey, "draft_translation", language)
+    return None

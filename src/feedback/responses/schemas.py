@@ -1,0 +1,31 @@
+"""What intake takes and gives back."""
+
+from __future__ import annotations
+
+import msgspec
+
+from feedback.responses.answers import AnswerValue
+
+
+class Submission(msgspec.Struct, frozen=True, kw_only=True):
+    """One respondent's finished form. `form_nonce` is minted when the form is shown, so a
+    resubmitted form maps to the same response and the same receipt."""
+
+    entry_kind: str
+    entry_digest: str
+    form_nonce: str
+    survey_version_id: int
+    consent_notice_version_id: int | None
+    language: str
+    answers: dict[str, AnswerValue]
+    counted: list[tuple[str, str]]
+
+
+class Receipt(msgspec.Struct, frozen=True):
+    """The receipt code, shown once; `danger` means the free text signalled immediate
+    danger, so the thank-you page leads with emergency help. It is not stored anywhere."""
+
+    code: str
+    response_id: str
+    repeated: bool = False
+    danger: bool = False

@@ -1,0 +1,1 @@
+"""Theme tagging of free text: taxonomy, redaction, danger check, offline TextBlob, evaluation."""

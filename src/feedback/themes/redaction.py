@@ -1,0 +1,167 @@
+"""Redaction of personal data from free text, before anything else reads it.
+
+Each kind of data becomes a typed placeholder (`[email]`, `[phone]`, `[address]`,
+`[postcode]`, `[name]`) so tagging, quotes and phrase counts still read naturally. The
+rules lean towards removing too much: a stray digit group or street name lost from a
+quote costs little, one survivor's phone number or address left in a report costs a lot.
+Names are found by meaning first (a capitalised word after "my husband", "my worker",
+"called", "Mrs" ...), and only then by a short list of common given names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+__all__ = ["PLACEHOLDERS", "redact"]
+
+PLACEHOLDERS = ("[email]", "[phone]", "[address]", "[postcode]", "[name]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+# A UK number: +44 / 0044 (optionally "(0)") or a leading 0, then nine or ten digits, each
+# optionally after a space, dot, hyphen or bracket: 07700 900123, (020) 7946 0000, ...
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)(?:[\s.-]?\)?[\s.-]?\d){9,10}(?!\d)"
+)
+
+# Full postcodes are unambiguous in any case; an outward code alone ("SW3") only when it
+# is upper-case and in a London postal area, or follows a place word ("near M14").
+_POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-HJKPS-UW\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+_OUTWARD_LONDON = re.compile(r"\b(?:(?:EC|WC)\d[A-Z]?|(?:SW|SE|NW|N|E|W)\d{1,2}[A-Z]?)\b")
+_OUTWARD_AFTER_PLACE = re.compile(
+    r"\b((?i:in|at|near|from|around|postcode|live in|lives in)\s+)([A-Z]{1,2}\d{1,2}[A-Z]?)\b"
+)
+
+_UNAMBIGUOUS_STREETS = (
+    "road|rd|street|avenue|ave|lane|close|gardens|gdns|crescent|drive|terrace|mews|grove"
+)
+_STREET_WORDS = (
+    f"{_UNAMBIGUOUS_STREETS}|st|court|ct|place|way|square|sq|hill|row|walk|green|park|rise|"
+    "parade|estate|house|tower|towers|buildings|mansions|villas"
+)
+_UNIT = r"\b(?:flat|apartment|apt|unit|room|block)\.?\s*(?:no\.?\s*)?\d+[a-z]?\b"
+# "flat 3, 12 Example Road", "12a Mill Lane", "flat 7"; checked further in _address.
+_ADDRESS = re.compile(
+    rf"(?:{_UNIT}[,\s]*)?\b\d{{1,4}}[a-z]?,?\s+((?:[A-Za-z'-]+\s+){{1,3}})({_STREET_WORDS})\b"
+    rf"|{_UNIT}",
+    re.IGNORECASE,
+)
+_NOT_STREET_NAMES = _words(
+    "a an the of to in at on for and or but my our his her their your this that these those "
+    "weeks week months month years year days day hours hour times minutes more than over "
+    "about only just it was were is are i we you he she they me us them"
+)
+# A street named without a number, when its words are capitalised: "on Example Road".
+# The ambiguous words (Court, Hill, Place, Way, Row, Square ...) need a house number above.
+_NAMED_STREET = re.compile(
+    r"\b(?:[A-Z][a-z'-]+\s+){1,3}(?:Road|Street|Avenue|Lane|Close|Crescent|Drive|Terrace|Mews|"
+    r"Gardens|Grove)\b"
+)
+
+_NAME = r"[A-Za-z][a-z']+(?:[ -][A-Z][a-z']+)?"
+_RELATIONS = (
+    "husband|wife|partner|ex|ex-partner|ex-husband|ex-wife|boyfriend|girlfriend|fianc[eé]e?|"
+    "son|daughter|brother|sister|mum|mother|dad|father|stepdad|stepmum|uncle|aunt|auntie|"
+    "cousin|nan|nana|gran|granny|grandma|grandad|friend|neighbour|child|baby|kids?|"
+    "worker|caseworker|key worker|support worker|social worker|advocate|idva|isva|officer|"
+    "counsellor|therapist|teacher|solicitor|gp|doctor|nurse|midwife|manager|caller"
+)
+# A name after a relation or a naming verb: "my worker Sarah", "called Tom".
+_NAME_AFTER_CUE = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their|the|a)\s+(?:{_RELATIONS})\s*,?\s+)({_NAME})"
+    rf"|(?i:\b(?:called|named|name is|name's|known as|spoke to|speak to|ask for|asked for)"
+    rf"\s+)({_NAME})"
+)
+_TITLE_NAME = re.compile(
+    r"\b(?:Dr|Mrs|Mr|Ms|Miss|Mx|Prof|PC|DC|DS|Sgt|Sergeant|Inspector|Judge|Imam|Rev)"
+    r"\.?\s+([A-Z][a-z']+(?:[ -][A-Z][a-z']+)?)"
+)
+# Capitalised words that follow a cue yet are not names.
+_NOT_NAMES = _words(
+    "I The A An And But Or So If When Then He She They We You It My Our His Her Their This "
+    "That Was Were Is Are Has Had Have Did Do Does Not No Yes Very Really Always Never Who "
+    "English Police Social Council Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "God Christmas Ramadan Eid Mum Dad"
+)
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    text = resources.files("feedback.themes").joinpath("data", "given_names.txt").read_text()
+    words = (line.split() for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for line in words for word in line)
+
+
+def _address(match: re.Match[str]) -> str:
+    """Accept "12 Example Road" but not "3 weeks at the house": the words between the
+    number and the street word must not be ordinary function words, and an ambiguous
+    street word (house, place, way ...) must be capitalised."""
+    middle, street = match.group(1), match.group(2)
+    if middle is None:
+        return "[address]"
+    if any(word.lower() in _NOT_STREET_NAMES for word in middle.split()):
+        return match.group()
+    if not re.fullmatch(_UNAMBIGUOUS_STREETS, street, re.IGNORECASE) and not street[0].isupper():
+        return match.group()
+    return "[address]"
+
+
+def _outward_after_place(match: re.Match[str]) -> str:
+    return match.group(1) + "[postcode]"
+
+
+def _names_after_cues(text: str) -> str:
+    names = _given_names()
+
+    def replace(match: re.Match[str]) -> str:
+        group = 1 if match.group(1) else 2
+        words = match.group(group).split()
+        lower = words[0][0].islower()
+        if words[0] in _NOT_NAMES or (lower and words[0].capitalize() not in names):
+            return match.group()
+        start, end = match.span(group)
+        if lower or (len(words) > 1 and words[1] in _NOT_NAMES):
+            end = start + len(words[0])
+        return match.string[match.start() : start] + "[name]" + match.string[end : match.end()]
+
+    text = _NAME_AFTER_CUE.sub(replace, text)
+    return _TITLE_NAME.sub(lambda m: m.group()[: m.start(1) - m.start()] + "[name]", text)
+
+
+def _listed_names(text: str) -> str:
+    """Common given names anywhere in the text, with a capitalised surname after them."""
+    names = _given_names()
+
+    def replace(match: re.Match[str]) -> str:
+        first, surname = match.group(1), match.group(2)
+        if first not in names:
+            return match.group()
+        if surname and surname not in _NOT_NAMES:
+            return "[name]"
+        return "[name]" + match.group()[len(first) :]
+
+    return re.sub(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z'-]+))?\b", replace, text)
+
+
+def redact(text: str) -> str:
+    """Replace personal data with typed placeholders; idempotent and total on any string."""
+    text = _EMAIL.sub("[email]", text)
+    text = _PHONE.sub("[phone]", text)
+    text = _ADDRESS.sub(_address, text)
+    text = _POSTCODE.sub("[postcode]", text)
+    text = _OUTWARD_LONDON.sub("[postcode]", text)
+    text = _OUTWARD_AFTER_PLACE.sub(_outward_after_place, text)
+    text = _NAMED_STREET.sub("[address]", text)
+    text = _names_after_cues(text)
+    text = _listed_names(text)
+    return text
