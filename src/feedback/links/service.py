@@ -4,8 +4,10 @@ them in the submission's own transaction."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -59,6 +61,59 @@ def _check_request(count: int, channel: str, expires_on: date | None, today: dat
         raise InvalidInput(f"expires: {expires_on.isoformat()} is in the past")
 
 
+class _Batch(msgspec.Struct):
+    row: LinkBatch
+    survey: Survey
+    service: Service
+
+
+async def _open_batch(
+    session: AsyncSession,
+    *,
+    kind: str,
+    survey_slug: str,
+    service_name: str,
+    size: int,
+    channel: str,
+    expires_on: date | None,
+    actor: Staff | None,
+) -> _Batch:
+    """Check the request, then add the batch row and its audit record (not yet committed)."""
+    _check_request(size, channel, expires_on, datetime.now(LONDON).date())
+    survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
+    row = LinkBatch(
+        survey_id=survey.id,
+        service_id=service.id,
+        kind=kind,
+        channel=channel,
+        size=size,
+        expires_at=end_of_day(expires_on) if expires_on else None,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(row)
+    await session.flush()
+    record_audit(
+        session,
+        "links.create" if kind == "link" else "codes.create",
+        actor_id=row.created_by_id,
+        target_type="link_batch",
+        target_id=row.id,
+    )
+    return _Batch(row=row, survey=survey, service=service)
+
+
+def _batch_out(batch: _Batch, **issued: Any) -> LinkBatchOut:
+    return LinkBatchOut(
+        batch_id=batch.row.id,
+        survey=batch.survey.slug,
+        service=batch.service.name,
+        kind=batch.row.kind,
+        channel=batch.row.channel,
+        expires_at=batch.row.expires_at,
+        **issued,
+    )
+
+
 async def create_links(
     session: AsyncSession,
     *,
@@ -71,44 +126,26 @@ async def create_links(
     base_url: str,
 ) -> LinkBatchOut:
     """A batch of single-use links; the URLs are returned once and only digests are kept."""
-    _check_request(count, channel, expires_on, datetime.now(LONDON).date())
-    survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
-    batch = LinkBatch(
-        survey_id=survey.id,
-        service_id=service.id,
+    batch = await _open_batch(
+        session,
         kind="link",
-        channel=channel,
+        survey_slug=survey_slug,
+        service_name=service_name,
         size=count,
-        expires_at=end_of_day(expires_on) if expires_on else None,
-        created_by_id=actor.id if actor else None,
+        channel=channel,
+        expires_on=expires_on,
+        actor=actor,
     )
-    session.add(batch)
-    await session.flush()
     issued = [tokens.new_token() for _ in range(count)]
     await session.execute(
         insert(Link),
         [
-            {"batch_id": batch.id, "token_digest": tokens.token_digest(t), "used": False}
+            {"batch_id": batch.row.id, "token_digest": tokens.token_digest(t), "used": False}
             for t in issued
         ],
     )
-    record_audit(
-        session,
-        "links.create",
-        actor_id=batch.created_by_id,
-        target_type="link_batch",
-        target_id=batch.id,
-    )
     await session.commit()
-    return LinkBatchOut(
-        batch_id=batch.id,
-        survey=survey.slug,
-        service=service.name,
-        kind="link",
-        channel=channel,
-        expires_at=batch.expires_at,
-        links=[IssuedLink(url=f"{base_url}/s/{t}") for t in issued],
-    )
+    return _batch_out(batch, links=[IssuedLink(url=f"{base_url}/s/{t}") for t in issued])
 
 
 async def create_code(
@@ -126,46 +163,27 @@ async def create_code(
     """A shared code good for `cap` responses, for a class, a poster or the SMS keyword."""
     if not 1 <= cap <= MAX_CAP:
         raise InvalidInput(f"cap: must be between 1 and {MAX_CAP}")
-    _check_request(1, channel, expires_on, datetime.now(LONDON).date())
-    survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
-    batch = LinkBatch(
-        survey_id=survey.id,
-        service_id=service.id,
+    batch = await _open_batch(
+        session,
         kind="code",
-        channel=channel,
+        survey_slug=survey_slug,
+        service_name=service_name,
         size=1,
-        expires_at=end_of_day(expires_on) if expires_on else None,
-        created_by_id=actor.id if actor else None,
+        channel=channel,
+        expires_on=expires_on,
+        actor=actor,
     )
-    session.add(batch)
-    await session.flush()
     code = await _unused_code(session, master_key)
     session.add(
         JoinCode(
-            batch_id=batch.id,
+            batch_id=batch.row.id,
             code_digest=tokens.code_digest(master_key, code),
             code_sealed=tokens.seal_code(master_key, code),
             cap=cap,
         )
     )
-    record_audit(
-        session,
-        "codes.create",
-        actor_id=batch.created_by_id,
-        target_type="link_batch",
-        target_id=batch.id,
-    )
     await session.commit()
-    return LinkBatchOut(
-        batch_id=batch.id,
-        survey=survey.slug,
-        service=service.name,
-        kind="code",
-        channel=channel,
-        expires_at=batch.expires_at,
-        cap=cap,
-        codes=[IssuedCode(url=f"{base_url}/join/{code}", code=code)],
-    )
+    return _batch_out(batch, cap=cap, codes=[IssuedCode(url=f"{base_url}/join/{code}", code=code)])
 
 
 async def _unused_code(session: AsyncSession, master_key: bytes) -> str:
