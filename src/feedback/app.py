@@ -21,6 +21,7 @@ from feedback.auth.staff_routes import SignInController
 from feedback.crypto.master import derive_key, load_master_keys
 from feedback.db.engine import create_engine, session_factory
 from feedback.links.api_routes import LinksApi
+from feedback.links.staff_routes import LinksPages
 from feedback.organisations.api_routes import OrganisationsApi
 from feedback.responses.public_routes import RespondentPages
 from feedback.settings import Settings
@@ -44,7 +45,7 @@ def public_router() -> Router:
 def staff_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[SignInController],
+        route_handlers=[SignInController, LinksPages],
         guards=[require_staff_session],
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),

@@ -39,6 +39,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     key_period: str = "quarter"
     exit_sites: tuple[str, ...] = DEFAULT_EXIT_SITES
     respondent_title: str = "Feedback"
+    card_help_line: str = (
+        "If you need help now, call 999. National Domestic Abuse Helpline, free, 24 hours: "
+        "0808 2000 247."
+    )
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -154,6 +158,14 @@ def _respondent_title(raw: str) -> str:
     return title
 
 
+def _card_help_line(raw: str) -> str:
+    """Printed on every link card; cards go home with survivors, so keep it short and neutral."""
+    line = " ".join(raw.split())
+    if not line or len(line) > 200:
+        raise ValueError("must be 1 to 200 characters")
+    return line
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "data_dir": _path,
     "database_url": _database_url,
@@ -169,4 +181,5 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "key_period": _key_period,
     "exit_sites": _exit_sites,
     "respondent_title": _respondent_title,
+    "card_help_line": _card_help_line,
 }

@@ -55,3 +55,21 @@ def cookie_attributes(header: str) -> tuple[str, dict[str, str]]:
         if flag in flags:
             attributes[flag] = "true"
     return morsel.value, attributes
+
+
+async def sign_in_with_new_two_factor(
+    client: AsyncTestClient[Litestar], email: str, password: str
+) -> None:
+    """First sign-in of an account that must use two factors: enrol, then reach the console."""
+    import pyotp
+
+    signed_in = await sign_in(client, email, password)
+    assert signed_in.headers["location"] == "/staff/two-factor/setup"
+    page = await client.get("/staff/two-factor/setup")
+    key = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.text)
+    assert key is not None
+    confirmed = await client.post(
+        "/staff/two-factor/setup",
+        data={"_csrf_token": csrf_token(page.text), "code": pyotp.TOTP(key.group(1)).now()},
+    )
+    assert confirmed.status_code == 200

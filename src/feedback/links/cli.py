@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import click
-import msgspec
 
 from feedback.cli import load_settings, reports_errors, run_with_session
 from feedback.crypto.master import load_master_key
 from feedback.links import service as links
+from feedback.links.export import render_batch
 from feedback.links.models import CHANNELS
-from feedback.links.schemas import LinkBatchOut
 
 
 @click.group("links")
@@ -87,14 +84,3 @@ def create(
             ),
         )
     click.echo(render_batch(batch, output), nl=False)
-
-
-def render_batch(batch: LinkBatchOut, output: str) -> str:
-    rows = [msgspec.to_builtins(item) for item in (batch.codes or batch.links)]
-    if output == "json":
-        return msgspec.json.format(msgspec.json.encode(rows)).decode() + "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()

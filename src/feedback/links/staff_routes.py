@@ -1,0 +1,153 @@
+"""Console pages for links and codes: a service manager issues a batch for their own
+service and gets it once, on screen, as CSV, or as printable cards with QR codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+import segno
+from litestar import Controller, MediaType, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.errors import InvalidInput, NotFound
+from feedback.links import service as links
+from feedback.links.export import render_batch
+from feedback.links.models import CHANNELS
+from feedback.links.schemas import LinkBatchOut
+from feedback.organisations.service import list_services
+from feedback.settings import Settings
+from feedback.surveys.service import list_surveys
+from feedback.web.guards import requires_role
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+OUTPUTS = ("screen", "csv", "cards")
+
+
+@dataclass
+class BatchForm:
+    survey: str = ""
+    service: str = ""
+    kind: str = "link"
+    channel: str = "web"
+    count: str = "20"
+    cap: str = "35"
+    expires: str = ""
+    output: str = "screen"
+
+
+def _parse(form: BatchForm) -> tuple[int, int, date | None]:
+    """Whole numbers and an ISO date; each problem names its field for the error summary."""
+    try:
+        count = int(form.count or "0")
+    except ValueError:
+        raise InvalidInput("count: enter a whole number, like 20") from None
+    try:
+        cap = int(form.cap or "0")
+    except ValueError:
+        raise InvalidInput("cap: enter a whole number, like 35") from None
+    try:
+        expires = date.fromisoformat(form.expires) if form.expires else None
+    except ValueError:
+        raise InvalidInput("expires: enter a date as YYYY-MM-DD, like 2026-12-31") from None
+    if form.output not in OUTPUTS:
+        raise InvalidInput("output: choose screen, CSV or cards")
+    return count, cap, expires
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code drawn here (segno): no image service ever sees a link."""
+    return segno.make(url, error="m").svg_inline(scale=3, dark="#0b0c0c", light="#ffffff")
+
+
+class LinksPages(Controller):
+    path = "/staff/links"
+    guards = [requires_role("lead", "service_manager")]
+
+    @get("/", media_type=MediaType.HTML)
+    async def form(self, db: AsyncSession, staff: Staff) -> Template:
+        return await self._form(db, staff, BatchForm(), None)
+
+    @post("/", media_type=MediaType.HTML)
+    async def create(
+        self,
+        data: Annotated[BatchForm, FORM],
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        master_key: bytes,
+    ) -> Response[Any]:
+        try:
+            batch = await self._issue(data, db, staff, settings, master_key)
+        except (InvalidInput, NotFound) as problem:
+            return await self._form(db, staff, data, problem.message, status=400)
+        if data.output == "csv":
+            return Response(
+                render_batch(batch, "csv"),
+                media_type="text/csv",
+                headers={
+                    "Content-Disposition": f'attachment; filename="links-{batch.batch_id}.csv"'
+                },
+            )
+        if data.output == "cards":
+            cards = [
+                {"url": item.url, "qr": qr_svg(item.url), "code": getattr(item, "code", None)}
+                for item in (batch.codes or batch.links)
+            ]
+            return Template(
+                "staff/link_cards.html",
+                context={"staff": staff, "cards": cards, "help_line": settings.card_help_line},
+            )
+        return Template("staff/links_created.html", context={"staff": staff, "batch": batch})
+
+    @staticmethod
+    async def _issue(
+        data: BatchForm, db: AsyncSession, staff: Staff, settings: Settings, master_key: bytes
+    ) -> LinkBatchOut:
+        count, cap, expires = _parse(data)
+        if data.kind == "code":
+            return await links.create_code(
+                db,
+                survey_slug=data.survey,
+                service_name=data.service,
+                cap=cap,
+                channel=data.channel,
+                expires_on=expires,
+                actor=staff,
+                base_url=settings.public_base_url,
+                master_key=master_key,
+            )
+        return await links.create_links(
+            db,
+            survey_slug=data.survey,
+            service_name=data.service,
+            count=count,
+            channel=data.channel,
+            expires_on=expires,
+            actor=staff,
+            base_url=settings.public_base_url,
+        )
+
+    @staticmethod
+    async def _form(
+        db: AsyncSession, staff: Staff, form: BatchForm, error: str | None, status: int = 200
+    ) -> Template:
+        field = error.split(":", 1)[0] if error and ":" in error else "survey"
+        return Template(
+            "staff/links.html",
+            status_code=status,
+            context={
+                "staff": staff,
+                "form": form,
+                "error": error,
+                "error_field": field,
+                "surveys": await list_surveys(db),
+                "services": await list_services(db, only=staff.service_scope()),
+                "channels": CHANNELS,
+            },
+        )
