@@ -40,6 +40,12 @@ def test_plain_postgresql_url_gets_the_async_driver() -> None:
         ("FEEDBACK_SESSION_IDLE_MINUTES", "0", "between 1 and 1440"),
         ("FEEDBACK_LOG_LEVEL", "LOUD", "one of"),
         ("FEEDBACK_MASTER_KEY", "c2hvcnQga2V5", "32 bytes"),
+        ("FEEDBACK_EXIT_SITES", "http://evil.example", "https://"),
+        ("FEEDBACK_EXIT_SITES", " , ", "at least one"),
+        ("FEEDBACK_RESPONDENT_TITLE", "x" * 61, "1 to 60"),
+        ("FEEDBACK_CARD_HELP_LINE", "x" * 201, "1 to 200"),
+        ("FEEDBACK_JOIN_ATTEMPTS_PER_HOUR", "0", "between 1"),
+        ("FEEDBACK_KEY_PERIOD", "fortnight", "one of"),
     ],
 )
 def test_bad_value_names_the_variable_and_the_problem(name: str, value: str, words: str) -> None:
@@ -54,6 +60,13 @@ def test_a_bad_master_key_is_not_echoed_back() -> None:
     with pytest.raises(SettingsInvalid) as caught:
         Settings.from_env({"FEEDBACK_MASTER_KEY": "c2hvcnQga2V5"})
     assert "c2hvcnQga2V5" not in caught.value.message
+
+
+def test_exit_sites_allow_plain_http_only_on_loopback() -> None:
+    settings = Settings.from_env(
+        {"FEEDBACK_EXIT_SITES": "https://www.bbc.co.uk/weather, http://127.0.0.1:9/x"}
+    )
+    assert settings.exit_sites == ("https://www.bbc.co.uk/weather", "http://127.0.0.1:9/x")
 
 
 def test_https_public_url_turns_on_secure_cookies() -> None:
