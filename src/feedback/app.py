@@ -26,6 +26,7 @@ from feedback.organisations.api_routes import OrganisationsApi
 from feedback.responses.public_routes import RespondentPages
 from feedback.settings import Settings
 from feedback.surveys.api_routes import SurveysApi
+from feedback.surveys.staff_routes import SurveysPages
 from feedback.web import dependencies as deps
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
@@ -45,7 +46,7 @@ def public_router() -> Router:
 def staff_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[SignInController, LinksPages],
+        route_handlers=[SignInController, LinksPages, SurveysPages],
         guards=[require_staff_session],
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),

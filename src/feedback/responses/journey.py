@@ -88,3 +88,25 @@ def notice_text(survey: SurveyForRespondent, language: str) -> NoticeText | None
     if survey.notice is None:
         return None
     return survey.notice.languages.get(language) or survey.notice.languages.get("en")
+
+
+def draft_note(survey: SurveyForRespondent, language: str) -> str | None:
+    """Drafts awaiting the translators say so on every page shown in that language."""
+    for item in survey.published.definition.languages:
+        if item.code == language and item.status == "draft":
+            return phrase(survey, "draft_translation", language)
+    return None
+
+
+def page_context(survey: SurveyForRespondent, language: str) -> dict[str, object]:
+    """What every respondent page of a survey needs: language, direction, audience, title."""
+    definition = survey.published.definition
+    return {
+        "lang": language,
+        "dir": direction_of(survey, language),
+        "young_people": definition.audience != "adult",
+        "title": in_language(definition.title, language),
+        "languages": languages_of(survey),
+        "language_names": LANGUAGE_NAMES,
+        "draft_note": draft_note(survey, language),
+    }

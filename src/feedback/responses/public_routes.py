@@ -266,16 +266,7 @@ class RespondentPages(Controller):
 
     @staticmethod
     def _context(survey: journey.SurveyForRespondent, cookie: EntryCookie) -> dict[str, Any]:
-        definition = survey.published.definition
-        return {
-            "lang": cookie.language,
-            "dir": journey.direction_of(survey, cookie.language),
-            "young_people": definition.audience != "adult",
-            "title": journey.in_language(definition.title, cookie.language),
-            "languages": journey.languages_of(survey),
-            "language_names": journey.LANGUAGE_NAMES,
-            "draft_note": _draft_note(survey, cookie.language),
-        }
+        return journey.page_context(survey, cookie.language)
 
     def _questions(
         self,
@@ -301,10 +292,3 @@ class RespondentPages(Controller):
                 "entry": encode_entry(master_key, cookie),
             },
         )
-
-
-def _draft_note(survey: journey.SurveyForRespondent, language: str) -> str | None:
-    for item in survey.published.definition.languages:
-        if item.code == language and item.status == "draft":
-            return journey.phrase(survey, "draft_translation", language)
-    return None

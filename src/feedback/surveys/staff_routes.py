@@ -1,0 +1,137 @@
+"""Console pages for surveys: list, versions, a version's questions, a respondent-eye
+preview that submits nothing, the diff between versions, and (lead) publish by upload."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.errors import FeedbackError, NotFound
+from feedback.responses import journey
+from feedback.responses.form_view import build_form
+from feedback.surveys import service
+from feedback.surveys.definition import question_type
+from feedback.surveys.errors import SurveyInvalid
+from feedback.surveys.models import Survey, SurveyVersion
+from feedback.surveys.publishing import CONTENT_ROOT
+from feedback.web.guards import requires_role
+
+MAX_UPLOAD_BYTES = 200_000
+
+
+class SurveysPages(Controller):
+    path = "/staff/surveys"
+
+    @get("/", media_type=MediaType.HTML)
+    async def surveys(self, db: AsyncSession, staff: Staff) -> Template:
+        return Template(
+            "staff/surveys.html",
+            context={
+                "staff": staff,
+                "surveys": await service.list_surveys(db),
+                "problems": None,
+                "outcome": None,
+            },
+        )
+
+    @post("/", media_type=MediaType.HTML, guards=[requires_role("lead")])
+    async def publish(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template:
+        """The same rules and errors as `feedback surveys publish`, for an uploaded file."""
+        content = await data.read(MAX_UPLOAD_BYTES + 1)
+        problems: list[str] | None = None
+        outcome = None
+        if len(content) > MAX_UPLOAD_BYTES:
+            problems = [f"{data.filename}: larger than {MAX_UPLOAD_BYTES // 1000} KB"]
+        else:
+            try:
+                outcome = await service.publish_survey_document(
+                    db, content, content_root=CONTENT_ROOT, actor_id=staff.id
+                )
+            except SurveyInvalid as invalid:
+                problems = [str(problem) for problem in invalid.problems]
+            except FeedbackError as error:
+                problems = [error.message]
+        return Template(
+            "staff/surveys.html",
+            status_code=400 if problems else 200,
+            context={
+                "staff": staff,
+                "surveys": await service.list_surveys(db),
+                "problems": problems,
+                "outcome": outcome,
+            },
+        )
+
+    @get("/{slug:str}", media_type=MediaType.HTML)
+    async def versions(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        slug: str,
+        old: int | None = None,
+        new: int | None = None,
+    ) -> Template:
+        versions = await service.list_versions(db, slug)
+        diff = await service.diff_versions(db, slug, old, new) if old and new else None
+        return Template(
+            "staff/survey_versions.html",
+            context={"staff": staff, "slug": slug, "versions": versions, "diff": diff},
+        )
+
+    @get("/{slug:str}/{number:int}", media_type=MediaType.HTML)
+    async def version(self, db: AsyncSession, staff: Staff, slug: str, number: int) -> Template:
+        detail = await service.get_version(db, slug, number)
+        rows = [
+            (section_index, question, question_type(question))
+            for section_index, section in enumerate(detail.survey.definition.sections)
+            for question in section.questions
+        ]
+        return Template(
+            "staff/survey_version.html",
+            context={
+                "staff": staff,
+                "detail": detail,
+                "rows": rows,
+                "in_language": journey.in_language,
+            },
+        )
+
+    @get("/{slug:str}/{number:int}/preview", media_type=MediaType.HTML)
+    async def preview(
+        self, db: AsyncSession, slug: str, number: int, page: str = "questions", lang: str = "en"
+    ) -> Template:
+        """The respondent's page, exactly, with a preview banner and a form that posts nowhere."""
+        version_id = await db.scalar(
+            select(SurveyVersion.id)
+            .join(Survey, Survey.id == SurveyVersion.survey_id)
+            .where(Survey.slug == slug, SurveyVersion.number == number)
+        )
+        if version_id is None:
+            raise NotFound(f"no version {number} of {slug}")
+        survey = await journey.survey_for_respondent(db, version_id)
+        language = lang if lang in journey.languages_of(survey) else "en"
+        context: dict[str, Any] = journey.page_context(survey, language) | {"preview": True}
+        if page == "consent" and survey.notice is not None:
+            context["notice"] = journey.notice_text(survey, language)
+            return Template("public/consent.html", context=context)
+        context |= {
+            "sections": build_form(survey, language, {}, {}),
+            "errors": [],
+            "intro": journey.in_language(survey.published.definition.intro, language),
+            "form_nonce": "",
+            "entry": "",
+        }
+        return Template("public/questions.html", context=context)
