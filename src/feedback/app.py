@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from feedback.auth.admin_routes import AdminPages
 from feedback.auth.api_routes import AccountApi
 from feedback.auth.staff_routes import SignInController
 from feedback.crypto.master import derive_key, load_master_keys
@@ -46,7 +47,7 @@ def public_router() -> Router:
 def staff_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[SignInController, LinksPages, SurveysPages],
+        route_handlers=[SignInController, LinksPages, SurveysPages, AdminPages],
         guards=[require_staff_session],
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),

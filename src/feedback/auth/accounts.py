@@ -155,3 +155,8 @@ async def revoke_api_token(session: AsyncSession, token: str, *, actor_id: int) 
         session, "token.revoke", actor_id=actor_id, target_type="api_token", target_id=row.id
     )
     await session.commit()
+
+
+async def list_staff(session: AsyncSession) -> list[StaffOut]:
+    rows = await session.scalars(select(StaffUser).order_by(StaffUser.email))
+    return [staff_out(user) for user in rows]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
+import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.auth.models import AuditEvent
+from feedback.auth.models import AuditEvent, StaffUser
 
 
 def record_audit(
@@ -24,3 +28,49 @@ def record_audit(
             target_id=None if target_id is None else str(target_id),
         )
     )
+
+
+class AuditEventOut(msgspec.Struct, frozen=True):
+    at: datetime
+    actor: str | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+
+
+async def list_audit_events(
+    session: AsyncSession,
+    *,
+    actor_email: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> list[AuditEventOut]:
+    """Newest first; `action` matches a prefix, so "sign_in" finds every sign-in step."""
+    query = (
+        select(AuditEvent, StaffUser.email)
+        .outerjoin(StaffUser, StaffUser.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    if actor_email:
+        query = query.where(StaffUser.email == actor_email.strip().lower())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action.strip()))
+    if since:
+        query = query.where(AuditEvent.at >= datetime.combine(since, time(0), tzinfo=UTC))
+    if until:
+        query = query.where(
+            AuditEvent.at < datetime.combine(until + timedelta(days=1), time(0), tzinfo=UTC)
+        )
+    return [
+        AuditEventOut(
+            at=event.at,
+            actor=email,
+            action=event.action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+        )
+        for event, email in await session.execute(query)
+    ]

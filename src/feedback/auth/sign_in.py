@@ -8,8 +8,8 @@ for good.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
