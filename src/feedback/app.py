@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 from feedback.auth.admin_routes import AdminPages
 from feedback.auth.api_routes import AccountApi
 from feedback.auth.staff_routes import SignInController
+from feedback.console.staff_routes import HomePage
 from feedback.crypto.master import derive_key, load_master_keys
 from feedback.db.engine import create_engine, session_factory
 from feedback.links.api_routes import LinksApi
@@ -47,7 +48,7 @@ def public_router() -> Router:
 def staff_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[SignInController, LinksPages, SurveysPages, AdminPages],
+        route_handlers=[SignInController, HomePage, LinksPages, SurveysPages, AdminPages],
         guards=[require_staff_session],
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),

@@ -15,7 +15,6 @@ from feedback.auth import sign_in
 from feedback.auth.errors import AuthError, TooManyAttempts
 from feedback.auth.schemas import Staff, TwoFactorSetup
 from feedback.auth.sign_in import SessionView
-from feedback.errors import Forbidden
 from feedback.settings import Settings
 from feedback.web.guards import staff_cookie_name
 
@@ -202,9 +201,3 @@ class SignInController(Controller):
     ) -> Response[Any]:
         await sign_in.end_all_sessions(db, staff.id)
         return _without_session_cookie(Redirect("/staff/sign-in"), settings)
-
-    @get("/")
-    async def home(self, staff: Staff) -> Template:
-        if staff.must_use_two_factor and not staff.two_factor_enabled:
-            raise Forbidden("Two-factor sign-in must be set up first.")
-        return Template("staff/home.html", context={"staff": staff})

@@ -1,0 +1,1 @@
+"""The staff console home: what needs doing for the signed-in person, from every domain."""
