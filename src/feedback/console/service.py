@@ -63,9 +63,8 @@ async def _expiring_links(session: AsyncSession, staff: Staff) -> list[ToDo]:
     if not rows:
         return []
     unused = sum(count for _batch, count in rows)
-    return [
-        ToDo(f"{unused} unused links in {len(rows)} batches expire within 7 days.", "/staff/links")
-    ]
+    batches = "1 batch" if len(rows) == 1 else f"{len(rows)} batches"
+    return [ToDo(f"{unused} unused links in {batches} expire within 7 days.", "/staff/links")]
 
 
 async def _setup_gaps(session: AsyncSession, settings: Settings) -> list[ToDo]:
