@@ -30,6 +30,7 @@ PUBLIC_ROOTS = (
     "/sms",
     "/you-said-we-did",
     "/safety",
+    "/leave",
 )
 
 
@@ -155,3 +156,17 @@ def test_the_staff_home_needs_both_factors(app: Litestar) -> None:
     ]
 
     assert home.opt.get("sign_in_stage", "complete") == "complete"
+
+
+def test_every_sms_webhook_checks_the_provider_signature(app: Litestar) -> None:
+    from feedback.sms.public_routes import require_provider_signature
+
+    webhooks = [(path, handler) for path, handler in handlers(app) if path.startswith("/sms/")]
+    unsigned = [
+        describe(path, handler)
+        for path, handler in webhooks
+        if require_provider_signature not in guards_of(handler)
+    ]
+
+    assert {path for path, _ in webhooks} == {"/sms/inbound/notify", "/sms/inbound/twilio"}
+    assert unsigned == []

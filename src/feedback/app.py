@@ -25,30 +25,58 @@ from feedback.db.engine import create_engine, session_factory
 from feedback.links.api_routes import LinksApi
 from feedback.links.staff_routes import LinksPages
 from feedback.organisations.api_routes import OrganisationsApi
+from feedback.queue import InProcessQueue, build_queue
+from feedback.reports.api_routes import ReportsApi
+from feedback.reports.staff_routes import ReportsPages
 from feedback.responses.public_routes import RespondentPages
+from feedback.responses.receipt_routes import ReceiptPages
 from feedback.settings import Settings
+from feedback.sms.api_routes import SmsInvitationsApi
+from feedback.sms.public_routes import SmsWebhooks
 from feedback.surveys.api_routes import SurveysApi
 from feedback.surveys.staff_routes import SurveysPages
+from feedback.themes.api_routes import ThemeReviewApi
 from feedback.web import dependencies as deps
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready
 from feedback.web.middleware import add_safety_headers, request_log_middleware
-from feedback.web.public_pages import SafetyPage
+from feedback.web.public_pages import SafetyPage, leave
+from feedback.worker import FUNCTIONS
 
 WEB_DIR = Path(__file__).parent / "web"
+SWEEP_SECONDS = 300
 
 
 def public_router() -> Router:
     """Respondent pages, webhooks, published records, health: no sign-in."""
     static = create_static_files_router(path="/static", directories=[WEB_DIR / "static"])
-    return Router(path="/", route_handlers=[health, ready, static, SafetyPage, RespondentPages])
+    return Router(
+        path="/",
+        route_handlers=[
+            health,
+            ready,
+            static,
+            SafetyPage,
+            leave,
+            RespondentPages,
+            ReceiptPages,
+            SmsWebhooks,
+        ],
+    )
 
 
 def staff_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[SignInController, HomePage, LinksPages, SurveysPages, AdminPages],
+        route_handlers=[
+            SignInController,
+            HomePage,
+            LinksPages,
+            SurveysPages,
+            AdminPages,
+            ReportsPages,
+        ],
         guards=[require_staff_session],
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),
@@ -60,7 +88,15 @@ def staff_router() -> Router:
 def api_router() -> Router:
     return Router(
         path="/api/v1",
-        route_handlers=[AccountApi, OrganisationsApi, LinksApi, SurveysApi],
+        route_handlers=[
+            AccountApi,
+            OrganisationsApi,
+            LinksApi,
+            SurveysApi,
+            SmsInvitationsApi,
+            ReportsApi,
+            ThemeReviewApi,
+        ],
         guards=[require_api_token],
         security=[{"bearer": []}],
         dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)},
@@ -75,9 +111,16 @@ def create_app(settings: Settings) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.engine = create_engine(settings)
         app.state.sessions = session_factory(app.state.engine)
+        app.state.queue = build_queue(
+            settings, functions=FUNCTIONS, engine=app.state.engine, master_keys=master_keys
+        )
+        if isinstance(app.state.queue, InProcessQueue):  # no arq cron here: sweep in-process
+            app.state.queue.run_every("sweep_untagged", SWEEP_SECONDS)
+            app.state.queue.run_every("sweep_withdrawals", SWEEP_SECONDS)
         try:
             yield
         finally:
+            await app.state.queue.close()
             await app.state.engine.dispose()
 
     csrf_cookie = "__Host-csrf" if settings.secure_cookies else "feedback-csrf"
@@ -92,6 +135,7 @@ def create_app(settings: Settings) -> Litestar:
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
             "master_key": Provide(deps.provide_master_key, sync_to_thread=False),
             "master_keys": Provide(deps.provide_master_keys, sync_to_thread=False),
+            "queue": Provide(deps.provide_queue, sync_to_thread=False),
         },
         middleware=[request_log_middleware],
         before_send=[add_safety_headers],
@@ -101,7 +145,7 @@ def create_app(settings: Settings) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="strict",
-            exclude=["/api/", "/sms/"],
+            exclude=["/api/", "/sms/", "/static/"],  # assets must not re-set a cleared cookie
         ),
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

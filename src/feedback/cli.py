@@ -122,6 +122,9 @@ def _register_domain_commands() -> None:
     for command in (users, tokens, services, keys, surveys, consent, links_group):
         main.add_command(command)
     main.add_command(themes)
+    from feedback.sms.cli import sms
+
+    main.add_command(sms)
 
 
 _register_domain_commands()

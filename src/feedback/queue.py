@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
-from arq.connections import RedisSettings, create_pool
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from feedback.crypto.master import MasterKeys
+from feedback.db.engine import session_factory
 from feedback.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
@@ -30,3 +39,133 @@ async def ping_queue(settings: Settings) -> str:
     except Exception:  # noqa: BLE001 - any failure means "not ready", reported not raised
         return "unreachable"
     return "ok"
+
+
+@runtime_checkable  # Litestar checks injected values against the handler's annotation
+class JobQueue(Protocol):
+    """Where a request hands work to the background after its transaction commits."""
+
+    async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None: ...
+
+    async def drain(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+def job_context(settings: Settings, engine: AsyncEngine, master_keys: MasterKeys) -> dict[str, Any]:
+    """The ctx every job receives, built the same way by the arq worker's startup and by the
+    in-process queue, so a job cannot tell which one ran it."""
+    return {
+        "settings": settings,
+        "engine": engine,
+        "sessions": session_factory(engine),
+        "master_keys": master_keys,
+    }
+
+
+class ArqQueue:
+    """Jobs go to Redis for `feedback worker`; a job id makes a repeated enqueue a no-op
+    while that job is queued, running or its result is kept."""
+
+    def __init__(self, settings: Settings, pool: ArqRedis | None = None) -> None:
+        self._settings = settings
+        self._pool = pool
+        self._owns_pool = pool is None
+
+    async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
+        if self._pool is None:
+            self._pool = await create_pool(redis_settings(self._settings))
+        await self._pool.enqueue_job(function, *args, _job_id=job_id)
+
+    async def drain(self) -> None:
+        """Nothing to wait for here: the worker processes run the jobs."""
+
+    async def close(self) -> None:
+        if self._pool is not None and self._owns_pool:
+            await self._pool.aclose()
+        self._pool = None
+
+
+class InProcessQueue:
+    """The embedded default: the very job function the worker would run, as an asyncio task
+    in this process, with the same ctx. A job that fails is retried after `retry_delays`
+    (seconds), then given up and left to the periodic sweep; logs name the job, never its
+    arguments' content."""
+
+    def __init__(
+        self,
+        ctx: dict[str, Any],
+        functions: Iterable[JobFunction],
+        *,
+        retry_delays: Sequence[float] = (1.0, 5.0, 30.0),
+    ) -> None:
+        self.ctx = {**ctx, "queue": self}  # jobs that enqueue jobs (the sweep) use this queue
+        self._functions = {function.__name__: function for function in functions}
+        self._retry_delays = tuple(retry_delays)
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._periodic: list[asyncio.Task[None]] = []
+
+    async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
+        if function not in self._functions:
+            raise LookupError(f"job {function!r} is not registered in worker.FUNCTIONS")
+        key = job_id or f"{function}:{uuid.uuid4().hex}"
+        if key in self._pending:  # the same job is already waiting or running
+            return
+        task = asyncio.create_task(self._run(function, args))
+        self._pending[key] = task
+        task.add_done_callback(lambda _task: self._pending.pop(key, None))
+
+    async def _run(self, function: str, args: tuple[Any, ...]) -> None:
+        job = self._functions[function]
+        for attempt in range(len(self._retry_delays) + 1):
+            try:
+                await job(self.ctx, *args)
+                return
+            except Exception as error:  # noqa: BLE001 - a job failure is logged, not raised
+                if attempt == len(self._retry_delays):
+                    log.error("job %s failed for good: %s", function, type(error).__name__)
+                    return
+                log.warning(
+                    "job %s failed (%s), retry %d", function, type(error).__name__, attempt + 1
+                )
+                await asyncio.sleep(self._retry_delays[attempt])
+
+    def run_every(self, function: str, seconds: float) -> None:
+        """Run a registered job now and then every `seconds` (the in-process arq cron)."""
+        if function not in self._functions:
+            raise LookupError(f"job {function!r} is not registered in worker.FUNCTIONS")
+
+        async def loop() -> None:
+            while True:
+                await self.enqueue(function, job_id=f"periodic:{function}")
+                await asyncio.sleep(seconds)
+
+        self._periodic.append(asyncio.create_task(loop()))
+
+    async def drain(self) -> None:
+        """Wait until every job enqueued so far, and any it enqueued in turn, has finished."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in self._periodic:
+            task.cancel()
+        await asyncio.gather(*self._periodic, return_exceptions=True)
+        self._periodic.clear()
+        await self.drain()
+
+
+def build_queue(
+    settings: Settings,
+    *,
+    functions: Iterable[JobFunction],
+    engine: AsyncEngine,
+    master_keys: MasterKeys,
+) -> JobQueue:
+    """arq when FEEDBACK_REDIS_URL is set, otherwise the in-process runner on `engine`."""
+    if settings.redis_url is not None:
+        return ArqQueue(settings)
+    return InProcessQueue(job_context(settings, engine, master_keys), functions)

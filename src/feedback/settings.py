@@ -16,7 +16,9 @@ PREFIX = "FEEDBACK_"
 MINIMUM_SUPPRESSION_THRESHOLD = 3
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # A bad secret is never echoed back: the error message may end up in a log.
-SECRET_FIELDS = frozenset({"master_key"})
+SECRET_FIELDS = frozenset(
+    {"master_key", "sms_notify_api_key", "sms_notify_inbound_token", "sms_twilio_auth_token"}
+)
 # Where "Exit this page" goes: busy, neutral sites that say nothing about why someone left.
 DEFAULT_EXIT_SITES = ("https://www.bbc.co.uk/weather", "https://www.google.co.uk")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -32,6 +34,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     master_key: str | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     suppression_threshold: int = 5
+    report_rounding: str = "suppress"
     session_idle_minutes: int = 30
     sign_in_attempts_per_hour: int = 100
     join_attempts_per_hour: int = 20
@@ -43,6 +46,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "If you need help now, call 999. National Domestic Abuse Helpline, free, 24 hours: "
         "0808 2000 247."
     )
+    sms_provider: str = "outbox"
+    sms_notify_api_key: str | None = None
+    sms_notify_template_id: str | None = None
+    sms_notify_base_url: str = "https://api.notifications.service.gov.uk"
+    sms_notify_inbound_token: str | None = None
+    sms_twilio_account_sid: str | None = None
+    sms_twilio_auth_token: str | None = None
+    sms_twilio_from: str | None = None
+    sms_twilio_base_url: str = "https://api.twilio.com"
+    sms_invitation_template: str = "Your feedback link: URL  Reply STOP to opt out"
+    sms_conversation_hours: int = 24
+    job_timeout_seconds: int = 60
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -166,14 +181,65 @@ def _card_help_line(raw: str) -> str:
     return line
 
 
+SMS_PROVIDERS = ("outbox", "notify", "twilio")
+
+
+def _sms_provider(raw: str) -> str:
+    if raw.lower() not in SMS_PROVIDERS:
+        raise ValueError(f"must be one of {', '.join(SMS_PROVIDERS)}")
+    return raw.lower()
+
+
+def _plain_text(raw: str) -> str:
+    text = raw.strip()
+    if not text or any(ch.isspace() for ch in text):
+        raise ValueError("must be one word with no spaces")
+    return text
+
+
+def _secret_text(raw: str) -> str:
+    if len(raw.strip()) < 8:
+        raise ValueError("must be at least 8 characters")
+    return raw.strip()
+
+
+def _notify_api_key(raw: str) -> str:
+    """Notify keys end with the service id and the secret, two UUIDs (73 characters)."""
+    key = raw.strip()
+    if len(key) < 74 or key[-37] != "-" or key[-74] != "-":
+        raise ValueError("must be a GOV.UK Notify API key (name-serviceid-secret)")
+    return key
+
+
+def _invitation_template(raw: str) -> str:
+    """The invitation text; a phone may be read by someone else, so it must stay neutral,
+    and it must carry the link."""
+    text = raw.strip()
+    if "URL" not in text or len(text) > 300:
+        raise ValueError(
+            "must contain the word URL (where the link goes) and be at most 300 characters"
+        )
+    return text
+
+
+def _report_rounding(raw: str) -> str:
+    """How reports protect small counts: `suppress` (c and secondary suppression) or
+    `round5` (every count to the nearest 5, as NHS England publishes)."""
+    if raw.strip().lower() not in ("suppress", "round5"):
+        raise ValueError("must be suppress or round5")
+    return raw.strip().lower()
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "data_dir": _path,
     "database_url": _database_url,
     "redis_url": _redis_url,
+    "job_timeout_seconds": _bounded_int(1, 3600),
     "key_file": _path,
     "master_key": _master_keys,
     "public_base_url": _base_url,
     "suppression_threshold": _bounded_int(MINIMUM_SUPPRESSION_THRESHOLD, 100),
+    "report_rounding": _report_rounding,
     "session_idle_minutes": _bounded_int(1, 24 * 60),
     "sign_in_attempts_per_hour": _bounded_int(1, 10_000),
     "join_attempts_per_hour": _bounded_int(1, 10_000),
@@ -182,4 +248,15 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "exit_sites": _exit_sites,
     "respondent_title": _respondent_title,
     "card_help_line": _card_help_line,
+    "sms_provider": _sms_provider,
+    "sms_notify_api_key": _notify_api_key,
+    "sms_notify_template_id": _plain_text,
+    "sms_notify_base_url": _base_url,
+    "sms_notify_inbound_token": _secret_text,
+    "sms_twilio_account_sid": _plain_text,
+    "sms_twilio_auth_token": _secret_text,
+    "sms_twilio_from": _plain_text,
+    "sms_twilio_base_url": _base_url,
+    "sms_invitation_template": _invitation_template,
+    "sms_conversation_hours": _bounded_int(1, 24 * 7),
 }

@@ -9,18 +9,27 @@ from arq import cron
 from arq.worker import Worker
 
 from feedback.auth.jobs import purge_expired_sign_ins
-from feedback.db.engine import create_engine, session_factory
+from feedback.crypto.master import load_master_keys
+from feedback.db.engine import create_engine
 from feedback.errors import SettingsInvalid
 from feedback.logs import configure_logging
-from feedback.queue import redis_settings
+from feedback.queue import ArqQueue, job_context, redis_settings
+from feedback.responses.jobs import sweep_withdrawals, withdraw_response
 from feedback.settings import Settings
+from feedback.sms.jobs import delete_expired_conversations
+from feedback.themes.jobs import sweep_untagged, tag_response
 
-FUNCTIONS: list[Any] = []
+FUNCTIONS: list[Any] = [withdraw_response, sweep_withdrawals, tag_response, sweep_untagged]
 
 
 def cron_jobs() -> list[Any]:
     """Fresh CronJob objects per worker: arq keeps each job's next run time on the object."""
-    return [cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True)]
+    return [
+        cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True),
+        cron(delete_expired_conversations, minute=set(range(5, 60, 10)), run_at_startup=True),
+        cron(sweep_withdrawals, minute=set(range(2, 60, 10)), run_at_startup=True),
+        cron(sweep_untagged, minute=set(range(1, 60, 5)), run_at_startup=True),
+    ]
 
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
@@ -32,9 +41,8 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
         )
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["settings"] = settings
-        ctx["engine"] = create_engine(settings)
-        ctx["sessions"] = session_factory(ctx["engine"])
+        ctx.update(job_context(settings, create_engine(settings), load_master_keys(settings)))
+        ctx["queue"] = ArqQueue(settings, pool=ctx["redis"])
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["engine"].dispose()
@@ -46,6 +54,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
         "on_startup": startup,
         "on_shutdown": shutdown,
         "handle_signals": True,
+        "job_timeout": settings.job_timeout_seconds,
     }
     options.update(overrides)
     return Worker(**options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,4 +46,38 @@ def csrf_token(html: str) -> str:
 def hidden(html: str, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert found, f"page has no {name} field"
+    return found.group(1)
+
+
+async def new_link_token(db: AsyncSession) -> str:
+    """One more single-use link for the survey `survey_ready` published."""
+    batch = await links.create_links(
+        db,
+        survey_slug="service-satisfaction",
+        service_name="Advocacy Service",
+        count=1,
+        base_url="http://127.0.0.1:8000",
+    )
+    return batch.links[0].url.rsplit("/", 1)[1]
+
+
+async def answer_survey(client: Any, token: str, answers: dict[str, Any]) -> str:
+    """Enter by link, agree, send `answers`; the receipt code the thank-you page shows."""
+    await client.get(f"/s/{token}")
+    consent = await client.get("/s")
+    page = await client.post(
+        "/s/consent", data={"_csrf_token": csrf_token(consent.text), "choice": "agree"}
+    )
+    thanks = await client.post(
+        "/s/questions",
+        data={
+            "_csrf_token": csrf_token(page.text),
+            "form_nonce": hidden(page.text, "form_nonce"),
+            "entry": hidden(page.text, "entry"),
+            **answers,
+        },
+    )
+    assert thanks.status_code == 200, thanks.text
+    found = re.search(r'class="receipt">([^<]+)<', thanks.text)
+    assert found, "thank-you page has no receipt code"
     return found.group(1)

@@ -7,7 +7,9 @@ from feedback.db.base import Base
 from feedback.links import models as link_models
 from feedback.organisations import models as organisation_models
 from feedback.responses import models as response_models
+from feedback.sms import models as sms_models
 from feedback.surveys import models as survey_models
+from feedback.themes import models as theme_models
 
 __all__ = [
     "Base",
@@ -17,5 +19,7 @@ __all__ = [
     "link_models",
     "organisation_models",
     "response_models",
+    "sms_models",
     "survey_models",
+    "theme_models",
 ]

@@ -8,25 +8,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback.auth.audit import record_audit
-from feedback.auth.errors import TooManyAttempts
 from feedback.auth.schemas import Staff
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable, LinkUsed
-from feedback.links.models import CHANNELS, JoinCode, JoinFailure, Link, LinkBatch
+from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
 from feedback.links.schemas import Entry, IssuedCode, IssuedLink, LinkBatchOut
+from feedback.links.throttle import GUESS_WINDOW, check_guess_budget, record_wrong_guess
 from feedback.organisations.models import Service
 from feedback.surveys.models import Survey, SurveyVersion
 
 MAX_BATCH = 10_000
 MAX_CAP = 5_000
 LONDON = ZoneInfo("Europe/London")
-JOIN_FAILURE_WINDOW = timedelta(hours=1)
+JOIN_FAILURE_WINDOW = GUESS_WINDOW
 
 
 def end_of_day(day: date) -> datetime:
@@ -250,19 +250,13 @@ async def redeem_code(
 ) -> Entry:
     """What a join code lets its holder answer. Wrong codes count against the client so
     codes cannot be found by trying; a full, expired or revoked code is simply unavailable."""
-    day = datetime.now(LONDON).date().isoformat()
-    key = tokens.client_key(master_key, client, day)
-    since = utc_now() - JOIN_FAILURE_WINDOW
-    failures = await session.scalar(
-        select(func.count()).where(JoinFailure.client_key == key, JoinFailure.at > since)
+    key = await check_guess_budget(
+        session, master_key=master_key, client=client, attempts_per_hour=attempts_per_hour
     )
-    if (failures or 0) >= attempts_per_hour:
-        raise TooManyAttempts(int(JOIN_FAILURE_WINDOW.total_seconds()))
     digest = tokens.code_digest(master_key, code)
     known = await session.scalar(select(JoinCode.id).where(JoinCode.code_digest == digest))
     if known is None:
-        session.add(JoinFailure(client_key=key))
-        await session.commit()
+        await record_wrong_guess(session, key)
         raise LinkUnavailable()
     return await redeem_digest(session, "code", digest)
 

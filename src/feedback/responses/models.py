@@ -52,3 +52,15 @@ class AnswerCount(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WithdrawalRequest(Base):
+    """A respondent asked, with their receipt code, for this response to be removed; the
+    worker removes it and corrects the counters. Only the response id is kept: no time, so
+    the request cannot be lined up with anything the respondent did."""
+
+    __tablename__ = "withdrawal_requests"
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -17,8 +17,9 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.links import service as links
-from feedback.links.errors import LinkUnavailable
+from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.tokens import code_digest, token_digest
+from feedback.queue import JobQueue
 from feedback.responses import journey
 from feedback.responses.answers import counted_options, read_answers
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
@@ -200,6 +201,7 @@ class RespondentPages(Controller):
         db: AsyncSession,
         master_key: bytes,
         settings: Settings,
+        queue: JobQueue,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
         form = await request.form()
@@ -211,21 +213,29 @@ class RespondentPages(Controller):
             return self._questions(
                 survey, cookie, read.answers, read.errors, nonce=nonce, master_key=master_key
             )
-        receipt = await submit_response(
-            db,
-            Submission(
-                entry_kind=cookie.kind,
-                entry_digest=cookie.digest,
-                form_nonce=nonce,
-                survey_version_id=survey.version_id,
-                consent_notice_version_id=survey.notice_version_id,
-                language=cookie.language,
-                answers=read.answers,
-                counted=counted_options(survey.published.definition, read.answers),
-            ),
-            master_key=master_key,
-            period_kind=settings.key_period,
-        )
+        try:
+            receipt = await submit_response(
+                db,
+                Submission(
+                    entry_kind=cookie.kind,
+                    entry_digest=cookie.digest,
+                    form_nonce=nonce,
+                    survey_version_id=survey.version_id,
+                    consent_notice_version_id=survey.notice_version_id,
+                    language=cookie.language,
+                    answers=read.answers,
+                    counted=counted_options(survey.published.definition, read.answers),
+                ),
+                master_key=master_key,
+                period_kind=settings.key_period,
+            )
+        except LinkUsed:
+            # Lost a race for the link: the same neutral page (and status) as any link
+            # that is not available, so nothing tells which case it was.
+            raise LinkUnavailable() from None
+        if not receipt.repeated:  # committed: the worker (or this process) tags it next
+            rid = receipt.response_id
+            await queue.enqueue("tag_response", rid, job_id=f"tag:{rid}")
         page = Template(
             "public/thanks.html",
             context=self._context(survey, cookie)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 
 from feedback.responses.answers import AnswerValue
@@ -29,3 +31,28 @@ class Receipt(msgspec.Struct, frozen=True):
     response_id: str
     repeated: bool = False
     danger: bool = False
+
+
+class WithdrawalAsked(msgspec.Struct, frozen=True):
+    """A withdrawal is recorded and waiting for the worker; `again` when it already was."""
+
+    response_id: str
+    again: bool = False
+
+
+class ReceiptRecord(msgspec.Struct, frozen=True):
+    """One published "you said, we did" record as a receipt page shows it."""
+
+    title: str
+    status: str
+    summary: str
+
+
+class ReceiptView(msgspec.Struct, frozen=True):
+    """What a receipt code shows: the survey and the day, never a time or a service name
+    (a service's name can say more about the person than the survey does)."""
+
+    survey_title: str
+    language: str
+    submitted_on: date
+    records: list[ReceiptRecord]

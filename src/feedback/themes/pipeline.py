@@ -10,10 +10,10 @@ intake check and `themes retag` all call this one function.
 from __future__ import annotations
 
 import bisect
-import re
 
 import msgspec
 
+from feedback.themes.cue_guard import boundary_prefixes
 from feedback.themes.danger import danger_events
 from feedback.themes.language import looks_english
 from feedback.themes.redaction import redact
@@ -24,7 +24,7 @@ from feedback.themes.sentiment import (
     score_clause,
     split_clauses,
 )
-from feedback.themes.taxonomy import load_cues, taxonomy_fingerprint
+from feedback.themes.taxonomy import ThemeCues, load_cues, taxonomy_fingerprint
 from feedback.themes.textblob_offline import noun_phrases, tag_tokens, tokenize
 
 __all__ = ["RULES_VERSION", "TaggedText", "ThemeMention", "tag_text", "tagger_version"]
@@ -68,13 +68,13 @@ def _normalise(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
-def _themes_by_clause(
-    clauses: list[str], patterns: dict[str, re.Pattern[str]]
-) -> tuple[list[list[str]], set[str]]:
+def _themes_by_clause(clauses: list[str], cues: ThemeCues) -> tuple[list[list[str]], set[str]]:
     """Theme ids per clause, and every word a cue matched (to tell emerging phrases).
 
     The clauses are joined once and each theme's cues scanned once over the whole text,
     matches being assigned to clauses by offset: 24 scans per answer, not 24 per clause.
+    A theme none of whose match starts occurs at a word boundary of the text is not
+    scanned at all (it could not match; see cue_guard).
     """
     lowered = [_normalise(clause) for clause in clauses]
     starts = []
@@ -85,7 +85,11 @@ def _themes_by_clause(
     joined = "\n".join(lowered)
     themes: list[list[str]] = [[] for _ in clauses]
     matched_words: set[str] = set()
-    for theme_id, pattern in patterns.items():
+    starts_here = boundary_prefixes(joined)
+    for theme_id, pattern in cues.patterns.items():
+        possible = cues.prefixes.get(theme_id)
+        if possible is not None and starts_here.isdisjoint(possible):
+            continue
         for match in pattern.finditer(joined):
             index = bisect.bisect_right(starts, match.start()) - 1
             if theme_id not in themes[index]:
@@ -141,11 +145,12 @@ def tag_text(text: str) -> TaggedText:
     if not looks_english(redacted):
         return _not_tagged(redacted, events, "not_english")
 
-    patterns = load_cues().patterns
+    cues = load_cues()
+    patterns = cues.patterns
     clauses = split_clauses(redacted)
     clause_tokens = [tokenize(clause) for clause in clauses]
     scores = [score_clause(c, t) for c, t in zip(clauses, clause_tokens, strict=True)]
-    clause_themes, cue_words = _themes_by_clause(clauses, patterns)
+    clause_themes, cue_words = _themes_by_clause(clauses, cues)
     if events:  # a current danger is always about safety, whatever words carried it
         clause_themes = [[*themes, "safety"] for themes in clause_themes]
     ids = [theme_id for theme_id in patterns if any(theme_id in t for t in clause_themes)]

@@ -23,6 +23,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_DIGIT = re.compile(r"\d")
+_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z'-]+))?\b")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 # A UK number: +44 / 0044 (optionally "(0)") or a leading 0, then nine or ten digits, each
@@ -150,17 +152,23 @@ def _listed_names(text: str) -> str:
             return "[name]"
         return "[name]" + match.group()[len(first) :]
 
-    return re.sub(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z'-]+))?\b", replace, text)
+    return _CAPITALISED.sub(replace, text)
 
 
 def redact(text: str) -> str:
-    """Replace personal data with typed placeholders; idempotent and total on any string."""
-    text = _EMAIL.sub("[email]", text)
-    text = _PHONE.sub("[phone]", text)
-    text = _ADDRESS.sub(_address, text)
-    text = _POSTCODE.sub("[postcode]", text)
-    text = _OUTWARD_LONDON.sub("[postcode]", text)
-    text = _OUTWARD_AFTER_PLACE.sub(_outward_after_place, text)
+    """Replace personal data with typed placeholders; idempotent and total on any string.
+
+    Every phone, address and postcode rule needs a digit, and an email an "@": text
+    without them skips those rules (placeholders add neither, so one check suffices).
+    """
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
+    if _DIGIT.search(text):
+        text = _PHONE.sub("[phone]", text)
+        text = _ADDRESS.sub(_address, text)
+        text = _POSTCODE.sub("[postcode]", text)
+        text = _OUTWARD_LONDON.sub("[postcode]", text)
+        text = _OUTWARD_AFTER_PLACE.sub(_outward_after_place, text)
     text = _NAMED_STREET.sub("[address]", text)
     text = _names_after_cues(text)
     text = _listed_names(text)

@@ -18,6 +18,7 @@ import msgspec
 import yaml
 
 from feedback.errors import InvalidInput
+from feedback.themes.cue_guard import first_char_guard, match_prefixes
 
 __all__ = [
     "Taxonomy",
@@ -58,10 +59,12 @@ class _CueFile(msgspec.Struct, frozen=True):
 
 
 class ThemeCues(msgspec.Struct, frozen=True):
-    """One compiled alternation per theme, in taxonomy order."""
+    """One compiled alternation per theme, in taxonomy order, and the possible starts of
+    its matches (None: unknown) so a text can skip themes it cannot match."""
 
     version: int
     patterns: dict[str, re.Pattern[str]]
+    prefixes: dict[str, frozenset[str] | None] = {}
 
 
 def _data(name: str) -> bytes:
@@ -78,8 +81,14 @@ def load_taxonomy() -> Taxonomy:
 
 
 def _compile(theme_id: str, cues: list[str]) -> re.Pattern[str]:
+    """One alternation per theme; first-character guards (cue_guard) let the engine reject
+    a word that cannot start any cue at once, and never change what matches."""
     try:
-        return re.compile(r"\b(?:" + "|".join(f"(?:{cue})" for cue in cues) + r")\b")
+        for cue in cues:
+            re.compile(cue)
+        alternatives = "|".join(f"{first_char_guard(cue)}(?:{cue})" for cue in cues)
+        guard = first_char_guard("|".join(f"(?:{cue})" for cue in cues))
+        return re.compile(r"\b" + guard + "(?:" + alternatives + r")\b")
     except re.error as error:
         raise InvalidInput(f"theme_cues.yaml, theme {theme_id!r}: {error}") from error
 
@@ -100,7 +109,11 @@ def load_cues() -> ThemeCues:
             f"theme_cues.yaml does not match themes.json: missing {missing}, unknown {unknown}"
         )
     patterns = {theme_id: _compile(theme_id, cue_file.themes[theme_id]) for theme_id in ids}
-    return ThemeCues(version=cue_file.version, patterns=patterns)
+    prefixes = {
+        theme_id: match_prefixes("|".join(f"(?:{cue})" for cue in cue_file.themes[theme_id]))
+        for theme_id in ids
+    }
+    return ThemeCues(version=cue_file.version, patterns=patterns, prefixes=prefixes)
 
 
 @functools.cache

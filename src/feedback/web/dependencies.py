@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.auth.sign_in import SessionView
+from feedback.queue import JobQueue
 from feedback.settings import Settings
 
 
@@ -34,6 +35,12 @@ def provide_master_keys(state: State) -> tuple[bytes, ...]:
     """Every configured master key, current first (for opening what older keys sealed)."""
     keys: tuple[bytes, ...] = state.master_keys
     return keys
+
+
+def provide_queue(state: State) -> JobQueue:
+    """Where handlers hand work to the background, after their own commit."""
+    queue: JobQueue = state.queue
+    return queue
 
 
 def provide_staff(request: Request[Any, Any, Any]) -> Staff:

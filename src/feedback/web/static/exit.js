@@ -1,7 +1,8 @@
 /* "Exit this page": the button, or Shift pressed three times within five seconds, first
    blanks the page, then replaces it and its history entry with a neutral site, so Back
    does not bring it back. A Shift press counts only if no other key came with it or since
-   the last one (a capital letter never counts). Without JavaScript the link still leaves. */
+   the last one (a capital letter never counts). Without JavaScript the link still leaves,
+   straight to the first site. */
 (function () {
   "use strict";
   var link = document.getElementById("exit-this-page");
@@ -13,9 +14,11 @@
   var otherKey = false;
   var target = null;
 
+  // Through /leave, which also tells the browser to clear this site's cookies, cache and
+  // storage (Clear-Site-Data) before it redirects to the chosen neutral site.
   function leave() {
     if (target) { return; }
-    target = sites.length ? sites[Math.floor(Math.random() * sites.length)] : link.href;
+    target = "/leave?site=" + (sites.length ? Math.floor(Math.random() * sites.length) : 0);
     var body = document.body;
     while (body.firstChild) { body.removeChild(body.firstChild); }
     body.hidden = true;

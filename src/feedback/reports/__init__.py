@@ -1,0 +1,1 @@
+"""Reports from the aggregate counters: disclosure control, charts and exports."""

@@ -1,0 +1,143 @@
+"""One protected release per question and year: every figure a user's reports can show.
+
+Plain functions, no SQL. The family's nodes are (row, period, slice): row is an answer
+option or BASE (how many answered), period any node of the year tree, slice "all" or one
+service, borough or channel in the user's scope. Constraints tie each total to its parts
+along each axis; `protect_counts` then hides what must be hidden once, for every report.
+See `suppression`'s docstring for why one joint release defeats differencing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import msgspec
+
+from feedback.reports.periods import Period, containing, period_sums, year_tree
+from feedback.reports.suppression import (
+    SUPPRESSED,
+    Constraint,
+    protect_counts,
+    round_to_five,
+)
+
+BASE = "__base__"
+ALL: tuple[str, str] = ("all", "")
+SLICE_AXES = ("service", "borough", "channel")
+Slice = tuple[str, str]
+
+
+class Atom(NamedTuple):
+    """The finest count we hold: one option, service, borough, channel and month."""
+
+    row: str
+    service: str
+    borough: str
+    channel: str
+    month: int
+
+
+class Figure(msgspec.Struct, frozen=True):
+    """A count as a report may show it: `count` is None when hidden, `shown` is `c` then."""
+
+    count: int | None
+    shown: str
+
+
+class Release(msgspec.Struct, frozen=True):
+    values: dict[tuple[str, Period, Slice], int]
+    hidden: frozenset[tuple[str, Period, Slice]]
+    method: str
+
+    def figure(self, row: str, period: Period, slice_: Slice) -> Figure:
+        node = (row, period, slice_)
+        if node in self.hidden:
+            return Figure(None, SUPPRESSED)
+        value = self.values.get(node, 0)
+        if self.method == "round5":
+            value = round_to_five(value)
+        return Figure(value, str(value))
+
+
+def build_release(
+    atoms: Mapping[Atom, int],
+    *,
+    year: int,
+    rows: Sequence[str],
+    additive: bool,
+    threshold: int,
+    method: str,
+) -> Release:
+    """Sum atoms into every node, tie nodes by their sums, protect once. `additive` says
+    the options' counts add up to BASE (one answer per person); otherwise BASE atoms are
+    given directly (responses, for multiple choice)."""
+    by_month: dict[tuple[str, Slice, int], int] = defaultdict(int)
+    seen_slices: dict[str, set[str]] = {axis: set() for axis in SLICE_AXES}
+    for atom, count in atoms.items():
+        if not count:
+            continue
+        slices = (
+            ALL,
+            ("service", atom.service),
+            ("borough", atom.borough),
+            ("channel", atom.channel),
+        )
+        for axis, value in slices[1:]:
+            seen_slices[axis].add(value)
+        targets = (atom.row, BASE) if additive and atom.row != BASE else (atom.row,)
+        for slice_ in slices:
+            for row in targets:
+                by_month[(row, slice_, atom.month)] += count
+    values: dict[tuple[str, Period, Slice], int] = defaultdict(int)
+    for (row, slice_, month), count in by_month.items():  # roll months up the year tree
+        for period in containing(year, month):
+            values[(row, period, slice_)] += count
+    if method == "round5":
+        return Release(values=dict(values), hidden=frozenset(), method=method)
+    every_row = [*rows, BASE]
+    slices_all: list[Slice] = [ALL] + [
+        (axis, value) for axis in SLICE_AXES for value in sorted(seen_slices[axis])
+    ]
+    constraints = _constraints(year, every_row, slices_all, seen_slices, additive=additive)
+    hidden = protect_counts(values, constraints, threshold=threshold)
+    return Release(values=dict(values), hidden=hidden, method=method)
+
+
+def _constraints(
+    year: int,
+    rows: Sequence[str],
+    slices: Sequence[Slice],
+    seen: Mapping[str, set[str]],
+    *,
+    additive: bool,
+) -> list[Constraint]:
+    constraints: list[Constraint] = []
+    periods = year_tree(year)
+    for row in rows:
+        for period in periods:
+            for axis in SLICE_AXES:
+                parts = tuple((row, period, (axis, value)) for value in sorted(seen[axis]))
+                if parts:
+                    constraints.append(Constraint((row, period, ALL), parts))
+        for slice_ in slices:
+            for whole, pieces in period_sums(year):
+                constraints.append(
+                    Constraint(
+                        (row, whole, slice_), tuple((row, piece, slice_) for piece in pieces)
+                    )
+                )
+    if additive:
+        options = [row for row in rows if row != BASE]
+        for period in periods:
+            for slice_ in slices:
+                constraints.append(
+                    Constraint(
+                        (BASE, period, slice_), tuple((row, period, slice_) for row in options)
+                    )
+                )
+    return constraints
+
+
+__all__ = ["ALL", "BASE", "SLICE_AXES", "Atom", "Figure", "Release", "Slice", "build_release"]

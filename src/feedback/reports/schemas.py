@@ -1,0 +1,92 @@
+"""What reports return: every count already protected (`shown` is a number or `c`)."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class ReportFilter(msgspec.Struct, frozen=True, kw_only=True):
+    """A report's filters. At most one of service, borough and channel narrows it (see
+    `suppression`: the joint release covers single narrowings only)."""
+
+    period: str
+    version: int | None = None
+    service_id: int | None = None
+    borough: str | None = None
+    channel: str | None = None
+
+
+class AnswerLine(msgspec.Struct, frozen=True):
+    option: str
+    label: str
+    count: int | None
+    shown: str
+    percent: str
+
+
+class TrendPoint(msgspec.Struct, frozen=True):
+    period: str
+    base: str
+    answers: list[AnswerLine]
+
+
+class QuestionReport(msgspec.Struct, frozen=True):
+    id: str
+    core: str | None
+    type: str
+    text: str
+    base: str
+    mean: str | None
+    answers: list[AnswerLine]
+    trend: list[TrendPoint]
+
+
+class SurveyReport(msgspec.Struct, frozen=True):
+    survey: str
+    title: str
+    version: int
+    versions: list[int]
+    period: str
+    narrowed_by: str
+    responses: str
+    threshold: int
+    method: str
+    legend: str
+    questions: list[QuestionReport]
+
+
+class VersionComparison(msgspec.Struct, frozen=True):
+    version: int
+    question_id: str
+    base: str
+    mean: str | None
+    answers: list[AnswerLine]
+
+
+class QuestionComparison(msgspec.Struct, frozen=True):
+    """One question (by id or core code) across survey versions, same filters each."""
+
+    survey: str
+    question: str
+    period: str
+    narrowed_by: str
+    legend: str
+    versions: list[VersionComparison]
+
+
+class ReportableSurvey(msgspec.Struct, frozen=True):
+    slug: str
+    title: str
+    versions: list[int]
+
+
+__all__ = [
+    "AnswerLine",
+    "QuestionComparison",
+    "QuestionReport",
+    "ReportFilter",
+    "ReportableSurvey",
+    "SurveyReport",
+    "TrendPoint",
+    "VersionComparison",
+]

@@ -1,0 +1,334 @@
+"""Survey reports from the aggregate counters only: this module never reads `sealed`.
+
+Every report is scoped: a service manager's figures come from their own services only
+(`Staff.service_scope()`), so even the "all" column is the sum of what they may see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.errors import Forbidden, InvalidInput, NotFound
+from feedback.organisations.models import Service
+from feedback.reports import questions as shape
+from feedback.reports.periods import Period, parse_period
+from feedback.reports.release import ALL, BASE, Atom, Release, Slice, build_release
+from feedback.reports.schemas import (
+    QuestionComparison,
+    QuestionReport,
+    ReportableSurvey,
+    ReportFilter,
+    SurveyReport,
+    VersionComparison,
+)
+from feedback.reports.suppression import legend
+from feedback.responses.models import AnswerCount, Response
+from feedback.settings import Settings
+from feedback.surveys.definition import PublishedSurvey, Question, all_questions, question_type
+from feedback.surveys.models import Survey, SurveyVersion
+
+Atoms = dict[Atom, int]
+
+
+class _Version(msgspec.Struct, frozen=True):
+    id: int
+    number: int
+    slug: str
+    published: PublishedSurvey
+
+
+async def list_reportable_surveys(session: AsyncSession) -> list[ReportableSurvey]:
+    rows = await session.execute(
+        select(Survey.slug, SurveyVersion.number, SurveyVersion.title)
+        .join(SurveyVersion, SurveyVersion.survey_id == Survey.id)
+        .order_by(Survey.slug, SurveyVersion.number)
+    )
+    found: dict[str, ReportableSurvey] = {}
+    for slug, number, title in rows:
+        earlier = found[slug].versions if slug in found else []
+        found[slug] = ReportableSurvey(slug=slug, title=title, versions=[*earlier, number])
+    return list(found.values())
+
+
+async def survey_report(
+    session: AsyncSession, staff: Staff, slug: str, *, filters: ReportFilter, settings: Settings
+) -> SurveyReport:
+    """Per question: protected counts and percentages per answer for the chosen period and
+    slice, and the trend over the period's parts."""
+    versions = await _versions(session, slug)
+    version = _choose(versions, filters.version)
+    period, slice_ = await _check_filters(session, staff, filters)
+    threshold, method = settings.suppression_threshold, settings.report_rounding
+    answers, responses = await _load_atoms(session, staff, version.id, period.year)
+    report_questions = []
+    for _path, question in all_questions(version.published.definition):
+        release, rows = _question_release(question, answers, responses, period.year, settings)
+        base, lines = shape.answer_lines(release, rows, period, slice_, threshold)
+        report_questions.append(
+            QuestionReport(
+                id=question.id,
+                core=question.core,
+                type=question_type(question),
+                text=shape._text(question.text) or question.id,
+                base=base.shown,
+                mean=shape.mean_of(question, lines, threshold),
+                answers=lines,
+                trend=shape.trend(release, rows, period, slice_, threshold),
+            )
+        )
+    response_release = build_release(
+        responses, year=period.year, rows=[], additive=False, threshold=threshold, method=method
+    )
+    return SurveyReport(
+        survey=slug,
+        title=version.published.definition.title
+        if isinstance(version.published.definition.title, str)
+        else version.published.definition.title.get("en", slug),
+        version=version.number,
+        versions=[v.number for v in versions],
+        period=period.name,
+        narrowed_by=_slice_name(slice_),
+        responses=response_release.figure(BASE, period, slice_).shown,
+        threshold=threshold,
+        method=method,
+        legend=legend(threshold, method),
+        questions=report_questions,
+    )
+
+
+async def compare_question(
+    session: AsyncSession,
+    staff: Staff,
+    slug: str,
+    question_key: str,
+    *,
+    filters: ReportFilter,
+    settings: Settings,
+) -> QuestionComparison:
+    """The question with this id or core code in every version that has it, each read from
+    that version's own protected release under the same filters."""
+    period, slice_ = await _check_filters(session, staff, filters)
+    compared = []
+    for version in await _versions(session, slug):
+        question = next(
+            (
+                q
+                for _p, q in all_questions(version.published.definition)
+                if question_key in (q.id, q.core)
+            ),
+            None,
+        )
+        if question is None:
+            continue
+        answers, responses = await _load_atoms(session, staff, version.id, period.year)
+        release, rows = _question_release(question, answers, responses, period.year, settings)
+        base, lines = shape.answer_lines(
+            release, rows, period, slice_, settings.suppression_threshold
+        )
+        compared.append(
+            VersionComparison(
+                version=version.number,
+                question_id=question.id,
+                base=base.shown,
+                mean=shape.mean_of(question, lines, settings.suppression_threshold),
+                answers=lines,
+            )
+        )
+    if not compared:
+        raise NotFound(f"survey {slug!r} has no question with id or core code {question_key!r}")
+    return QuestionComparison(
+        survey=slug,
+        question=question_key,
+        period=period.name,
+        narrowed_by=_slice_name(slice_),
+        legend=legend(settings.suppression_threshold, settings.report_rounding),
+        versions=compared,
+    )
+
+
+def _question_release(
+    question: Question, answers: Atoms, responses: Atoms, year: int, settings: Settings
+) -> tuple[Release, list[tuple[str, str]]]:
+    mine = {
+        atom: count for atom, count in answers.items() if atom.row.startswith(f"{question.id}\x00")
+    }
+    atoms = {atom._replace(row=atom.row.split("\x00", 1)[1]): count for atom, count in mine.items()}
+    rows = shape.option_rows(question, sorted({atom.row for atom in atoms}))
+    additive = shape.is_additive(question)
+    if not additive:
+        atoms.update(responses)
+    release = build_release(
+        atoms,
+        year=year,
+        rows=[code for code, _label in rows],
+        additive=additive,
+        threshold=settings.suppression_threshold,
+        method=settings.report_rounding,
+    )
+    return release, rows
+
+
+async def _versions(session: AsyncSession, slug: str) -> list[_Version]:
+    rows = await session.execute(
+        select(SurveyVersion.id, SurveyVersion.number, SurveyVersion.definition)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .where(Survey.slug == slug)
+        .order_by(SurveyVersion.number)
+    )
+    versions = [
+        _Version(id, number, slug, msgspec.json.decode(definition, type=PublishedSurvey))
+        for id, number, definition in rows
+    ]
+    if not versions:
+        raise NotFound(f"no published survey {slug!r}")
+    return versions
+
+
+def _choose(versions: list[_Version], number: int | None) -> _Version:
+    if number is None:
+        return versions[-1]
+    for version in versions:
+        if version.number == number:
+            return version
+    raise NotFound(f"survey {versions[0].slug!r} has no version {number}")
+
+
+async def _check_filters(
+    session: AsyncSession, staff: Staff, filters: ReportFilter
+) -> tuple[Period, Slice]:
+    """The period and the one slice asked for; a service outside the caller's scope is
+    refused rather than shown empty, so nobody mistakes it for a service with no answers."""
+    period = parse_period(filters.period)
+    narrowed = [
+        (axis, value)
+        for axis, value in (
+            ("service", filters.service_id),
+            ("borough", filters.borough),
+            ("channel", filters.channel),
+        )
+        if value not in (None, "")
+    ]
+    if len(narrowed) > 1:
+        raise InvalidInput(
+            "filters: narrow by one of service, borough or channel at a time (combining them "
+            "would let small groups be worked out by subtraction)"
+        )
+    if not narrowed:
+        return period, ALL
+    axis, value = narrowed[0]
+    if axis == "service":
+        scope = staff.service_scope()
+        if scope is not None and value not in scope:
+            raise Forbidden("you may read reports for your own services only")
+        if await session.get(Service, value) is None:
+            raise NotFound(f"service {value}: no such service")
+    return period, (axis, str(value))
+
+
+async def _load_atoms(
+    session: AsyncSession, staff: Staff, version_id: int, year: int
+) -> tuple[Atoms, Atoms]:
+    """The year's counters, as (question\\0option) atoms, and responses per month as BASE
+    atoms; both limited to the caller's services."""
+    scope = staff.service_scope()
+    counts = select(
+        AnswerCount.question_id,
+        AnswerCount.option,
+        AnswerCount.service_id,
+        AnswerCount.borough,
+        AnswerCount.channel,
+        AnswerCount.month,
+        AnswerCount.count,
+    ).where(
+        AnswerCount.survey_version_id == version_id,
+        AnswerCount.month.between(f"{year}-01", f"{year}-12"),
+    )
+    submitted = (
+        select(
+            Response.service_id,
+            Response.borough,
+            Response.channel,
+            Response.submitted_on,
+            func.count(),
+        )
+        .where(
+            Response.survey_version_id == version_id,
+            Response.submitted_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .group_by(Response.service_id, Response.borough, Response.channel, Response.submitted_on)
+    )
+    if scope is not None:
+        counts = counts.where(AnswerCount.service_id.in_(scope))
+        submitted = submitted.where(Response.service_id.in_(scope))
+    answers: Atoms = defaultdict(int)
+    for question_id, option, service_id, borough, channel, month, count in await session.execute(
+        counts
+    ):
+        atom = Atom(f"{question_id}\x00{option}", str(service_id), borough, channel, int(month[5:]))
+        answers[atom] += count
+    responses: Atoms = defaultdict(int)
+    for service_id, borough, channel, day, count in await session.execute(submitted):
+        responses[Atom(BASE, str(service_id), borough, channel, day.month)] += count
+    return dict(answers), dict(responses)
+
+
+def _slice_name(slice_: Slice) -> str:
+    return "all" if slice_ == ALL else f"{slice_[0]}={slice_[1]}"
+
+
+class ExportFile(msgspec.Struct, frozen=True):
+    content: bytes
+    media_type: str
+    filename: str
+
+
+async def export_survey_report(
+    session: AsyncSession,
+    staff: Staff,
+    slug: str,
+    *,
+    filters: ReportFilter,
+    settings: Settings,
+    file_format: str,
+) -> ExportFile:
+    """The report as CSV or XLSX, with the same protection as the page; the export is
+    audit-logged (who, which survey and filters; never a figure) before it is handed over."""
+    from feedback.auth.audit import record_audit
+    from feedback.reports.exports import EXPORT_FORMATS, report_csv, report_xlsx
+
+    if file_format not in EXPORT_FORMATS:
+        raise InvalidInput(f"format {file_format!r}: use csv or xlsx")
+    report = await survey_report(session, staff, slug, filters=filters, settings=settings)
+    record_audit(
+        session,
+        "report.export",
+        actor_id=staff.id,
+        target_type="survey_report",
+        target_id=f"{slug}/{report.version}/{report.period}/{report.narrowed_by}/{file_format}"[
+            :64
+        ],
+    )
+    await session.commit()
+    name = f"{slug}-v{report.version}-{report.period}"
+    if file_format == "csv":
+        return ExportFile(report_csv(report), "text/csv; charset=utf-8", f"{name}.csv")
+    return ExportFile(
+        report_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{name}.xlsx",
+    )
+
+
+__all__ = [
+    "ExportFile",
+    "compare_question",
+    "export_survey_report",
+    "list_reportable_surveys",
+    "survey_report",
+]

@@ -1,0 +1,1 @@
+"""SMS: the provider interface and its adapters, surveys by text, and neutral invitations."""

@@ -1,0 +1,330 @@
+"""Surveys by text: one inbound text in, the replies to send back out.
+
+`FEEDBACK <code>` starts the survey of a join code; its `sms: true` questions are asked one
+at a time; HELP, SKIP, BACK and STOP work at any point. A reply that is not a valid answer
+gets a hint and the question again, and after two tries the hint suggests SKIP. At the end
+the answers go through the web's own intake (sealed, counted, receipt code) and the
+conversation row is deleted. Nothing here knows the phone number beyond this call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.errors import TooManyAttempts
+from feedback.links import tokens
+from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.links.service import redeem_code
+from feedback.links.throttle import check_guess_budget, record_wrong_guess
+from feedback.responses.answers import counted_options, is_shown, read_answers
+from feedback.responses.intake import submit_response
+from feedback.responses.journey import (
+    SurveyForRespondent,
+    languages_of,
+    latest_version_id,
+    survey_for_respondent,
+)
+from feedback.responses.schemas import Submission
+from feedback.settings import Settings
+from feedback.sms import state as store
+from feedback.sms.questions import hint, prompt, reply_values, sms_questions
+from feedback.sms.state import ConversationState, NumberKeys
+from feedback.surveys.definition import FreeText, Question
+from feedback.themes.danger import signals_immediate_danger
+
+KEYWORD = "FEEDBACK"
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL"})
+MAX_RETRIES = 2
+# A survey takes about 15 texts even with BACK and retries; past this the number is looping.
+MAX_TEXTS_PER_CONVERSATION = 100
+STOPPED = "You will not get any more messages from us. Nothing you sent has been kept."
+UNKNOWN = "Sorry, we could not find that. To answer, text FEEDBACK and the code you were given."
+CLOSED = "Sorry, this survey is closed now. Thank you for your time."
+
+
+class Reply(msgspec.Struct, frozen=True):
+    """The texts to send back, in order; empty when nothing may be sent (an opted-out number).
+    `stored_response_id` is set when this text completed a response, so it can be tagged."""
+
+    messages: list[str]
+    stored_response_id: str | None = None
+
+
+async def handle_text(
+    session: AsyncSession, settings: Settings, *, master_key: bytes, sender: str, text: str
+) -> Reply:
+    """Take one inbound text from `sender` (E.164) and decide the replies."""
+    keys = store.keys_for(master_key, sender)
+    words = text.strip().split()
+    first = words[0].upper() if words else ""
+    if first in STOP_WORDS and len(words) == 1:
+        await store.end_conversation(session, keys)
+        await store.opt_out(session, keys.lookup)
+        await session.commit()
+        return Reply([STOPPED])
+    if first == KEYWORD:
+        return await _start(session, settings, master_key, keys, words[1:])
+    if await store.is_opted_out(session, keys.lookup):
+        return Reply([])
+    conversation = await store.load_conversation(session, keys)
+    if conversation is None:
+        return await _unrecognised(session, settings, master_key, keys)
+    conversation.texts += 1
+    if conversation.texts > MAX_TEXTS_PER_CONVERSATION:
+        await store.end_conversation(session, keys)
+        await session.commit()
+        return Reply([])
+    survey = await survey_for_respondent(session, conversation.survey_version_id)
+    return await _step(session, settings, master_key, keys, conversation, survey, text.strip())
+
+
+async def _unrecognised(
+    session: AsyncSession, settings: Settings, master_key: bytes, keys: NumberKeys
+) -> Reply:
+    """A text outside any conversation counts against the number's hourly budget of wrong
+    codes (the join page's own throttle); past it nothing is sent, so nobody can make the
+    service text a number over and over at the partnership's cost."""
+    try:
+        client = await check_guess_budget(
+            session,
+            master_key=master_key,
+            client="sms:" + keys.lookup,
+            attempts_per_hour=settings.join_attempts_per_hour,
+        )
+    except TooManyAttempts:
+        return Reply([])
+    await record_wrong_guess(session, client)
+    return Reply([f"{UNKNOWN} {settings.card_help_line}"])
+
+
+async def _start(
+    session: AsyncSession, settings: Settings, master_key: bytes, keys: NumberKeys, words: list[str]
+) -> Reply:
+    """A new conversation for a live code. Texting the keyword is the person asking, so it
+    also lifts an earlier STOP; an unknown code gets one neutral reply and stores nothing."""
+    code = tokens.normalise_code(words[0]) if words else ""
+    try:
+        entry = await redeem_code(
+            session,
+            code,
+            master_key=master_key,
+            client="sms:" + keys.lookup,
+            attempts_per_hour=settings.join_attempts_per_hour,
+        )
+    except TooManyAttempts:
+        return Reply([])
+    except LinkUnavailable:
+        await session.commit()
+        return Reply([f"{UNKNOWN} {settings.card_help_line}"])
+    survey = await survey_for_respondent(session, await latest_version_id(session, entry.survey_id))
+    wanted = words[1].lower() if len(words) > 1 else "en"
+    language = wanted if wanted in languages_of(survey) else "en"
+    conversation = ConversationState(
+        entry_digest=tokens.code_digest(master_key, code),
+        survey_version_id=survey.version_id,
+        language=language,
+        form_nonce=secrets.token_hex(16),
+    )
+    await store.opt_back_in(session, keys.lookup)
+    questions = sms_questions(survey)
+    welcome = (
+        f"Thank you. There are up to {len(questions)} short questions. Your answers are "
+        "anonymous. Reply SKIP to skip a question, BACK to go back, HELP for help, STOP to stop."
+    )
+    return await _ask_next(session, settings, master_key, keys, conversation, survey, [welcome])
+
+
+async def _step(
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    text: str,
+) -> Reply:
+    command = text.upper()
+    question = _current(conversation, survey)
+    if question is None:  # nothing left to ask: finish what is there
+        return await _finish(session, settings, master_key, keys, conversation, survey, [])
+    if command == "HELP":
+        await store.save_conversation(
+            session, keys, conversation, hours=settings.sms_conversation_hours
+        )
+        await session.commit()
+        return Reply([settings.card_help_line, _prompt_for(question, conversation, survey)])
+    if command == "BACK":
+        return await _back(session, settings, keys, conversation, survey)
+    if command == "SKIP":
+        if not question.optional:
+            return await _retry(
+                session, settings, keys, conversation, survey, question, "This one needs an answer."
+            )
+        conversation.form.pop(question.id, None)
+        return await _ask_next(session, settings, master_key, keys, conversation, survey, [])
+    return await _answer(session, settings, master_key, keys, conversation, survey, question, text)
+
+
+async def _answer(
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    question: Question,
+    text: str,
+) -> Reply:
+    """Check the reply by the web's own rules; a free text that signals immediate danger
+    gets the help line straight away, before the next question."""
+    values = reply_values(question, survey, conversation.language, text)
+    if values is not None:
+        form = {**conversation.form, question.id: values}
+        problems = read_answers(survey.published.definition, _as_form(form)).errors
+        if question.id not in problems:
+            conversation.form = form
+            before = [settings.card_help_line] if _signals_danger(question, text) else []
+            return await _ask_next(
+                session, settings, master_key, keys, conversation, survey, before
+            )
+    return await _retry(session, settings, keys, conversation, survey, question, "")
+
+
+def _signals_danger(question: Question, text: str) -> bool:
+    return isinstance(question, FreeText) and signals_immediate_danger(text)
+
+
+async def _retry(
+    session: AsyncSession,
+    settings: Settings,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    question: Question,
+    reason: str,
+) -> Reply:
+    conversation.retries += 1
+    advice = hint(question, survey, conversation.language)
+    if conversation.retries > MAX_RETRIES and question.optional:
+        advice += " Or reply SKIP to move on."
+    await store.save_conversation(
+        session, keys, conversation, hours=settings.sms_conversation_hours
+    )
+    await session.commit()
+    message = " ".join(part for part in (reason, advice) if part)
+    return Reply([message, _prompt_for(question, conversation, survey)])
+
+
+async def _back(
+    session: AsyncSession,
+    settings: Settings,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+) -> Reply:
+    if len(conversation.asked) > 1:
+        conversation.asked.pop()
+        conversation.form.pop(conversation.asked[-1], None)
+    conversation.retries = 0
+    await store.save_conversation(
+        session, keys, conversation, hours=settings.sms_conversation_hours
+    )
+    await session.commit()
+    question = _current(conversation, survey)
+    assert question is not None
+    return Reply([_prompt_for(question, conversation, survey)])
+
+
+async def _ask_next(
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    before: list[str],
+) -> Reply:
+    """Move to the next question that applies, or finish when none is left."""
+    questions = sms_questions(survey)
+    answers = read_answers(survey.published.definition, _as_form(conversation.form)).answers
+    start = 0
+    if conversation.asked:
+        start = [q.id for q in questions].index(conversation.asked[-1]) + 1
+    following = [q for q in questions[start:] if is_shown(q, answers)]
+    if not following:
+        return await _finish(session, settings, master_key, keys, conversation, survey, before)
+    conversation.asked.append(following[0].id)
+    conversation.retries = 0
+    await store.save_conversation(
+        session, keys, conversation, hours=settings.sms_conversation_hours
+    )
+    await session.commit()
+    return Reply([*before, _prompt_for(following[0], conversation, survey)])
+
+
+async def _finish(
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    before: list[str],
+) -> Reply:
+    """Store the response exactly as the web does; the conversation row goes in the same
+    transaction, so either both happen or neither."""
+    definition = survey.published.definition
+    answers = read_answers(definition, _as_form(conversation.form)).answers
+    await store.end_conversation(session, keys)
+    try:
+        receipt = await submit_response(
+            session,
+            Submission(
+                entry_kind="code",
+                entry_digest=conversation.entry_digest,
+                form_nonce=conversation.form_nonce,
+                survey_version_id=conversation.survey_version_id,
+                consent_notice_version_id=survey.notice_version_id,
+                language=conversation.language,
+                answers=answers,
+                counted=counted_options(definition, answers),
+            ),
+            master_key=master_key,
+            period_kind=settings.key_period,
+        )
+    except (LinkUsed, LinkUnavailable):
+        await store.end_conversation(session, keys)
+        await session.commit()
+        return Reply([*before, CLOSED])
+    thanks = (
+        f"Thank you. Your receipt code is {receipt.code}. Keep it if you might want to "
+        f"withdraw your answers or see what changed: {settings.public_base_url}/receipt"
+    )
+    stored = None if receipt.repeated else receipt.response_id
+    return Reply([*before, thanks, settings.card_help_line], stored_response_id=stored)
+
+
+def _current(conversation: ConversationState, survey: SurveyForRespondent) -> Question | None:
+    if not conversation.asked:
+        return None
+    wanted = conversation.asked[-1]
+    return next((q for q in sms_questions(survey) if q.id == wanted), None)
+
+
+def _prompt_for(
+    question: Question, conversation: ConversationState, survey: SurveyForRespondent
+) -> str:
+    return prompt(question, survey, conversation.language, len(conversation.asked))
+
+
+def _as_form(form: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {f"q_{question_id}": values for question_id, values in form.items()}
+
+
+def message_digest(provider_message_id: str) -> str:
+    """Provider message ids are kept hashed: they are keys into the provider's own records."""
+    return hashlib.sha256(provider_message_id.encode()).hexdigest()

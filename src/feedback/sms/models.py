@@ -1,0 +1,59 @@
+"""SMS tables. None holds a phone number: numbers appear only as keyed hashes, conversation
+state is sealed under a key derived from the number itself, and batches keep counts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from feedback.db.base import Base, UTCDateTime
+
+
+class SmsConversation(Base):
+    """A survey in progress by text. `sealed` can only be opened by someone who holds both
+    the master key and the phone number, and the row is deleted at the end or on expiry."""
+
+    __tablename__ = "sms_conversations"
+
+    number_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class SmsOptOut(Base):
+    """A number that replied STOP, kept only as a keyed hash, so it is never texted again."""
+
+    __tablename__ = "sms_opt_outs"
+
+    number_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    opted_out_on: Mapped[date] = mapped_column(Date)
+
+
+class SmsInboundSeen(Base):
+    """Provider message ids already handled (hashed): a redelivered webhook is processed once."""
+
+    __tablename__ = "sms_inbound_seen"
+
+    provider: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class SmsInvitationBatch(Base):
+    """One send of invitations: counts and provider statuses only, never the numbers."""
+
+    __tablename__ = "sms_invitation_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("link_batches.id", ondelete="SET NULL"), default=None
+    )
+    requested: Mapped[int] = mapped_column(Integer, default=0)
+    invalid: Mapped[int] = mapped_column(Integer, default=0)
+    opted_out: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    statuses: Mapped[str] = mapped_column(String(400), default="{}")
+    created_on: Mapped[date] = mapped_column(Date)

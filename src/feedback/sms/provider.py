@@ -1,0 +1,69 @@
+"""The one small interface every SMS provider implements, and the choice made by settings.
+
+A provider sends a text and reads an inbound webhook. Reading checks the provider's own
+signature or token first: a request that fails raises SignatureInvalid before any of its
+content is looked at.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import msgspec
+
+from feedback.settings import Settings
+from feedback.sms.errors import ProviderNotConfigured
+
+
+class Sent(msgspec.Struct, frozen=True):
+    """What a provider says about a message it accepted."""
+
+    message_id: str
+    status: str
+
+
+class Inbound(msgspec.Struct, frozen=True):
+    """One inbound text: the sender in E.164, the text, and the provider's message id."""
+
+    sender: str
+    text: str
+    message_id: str
+
+
+class InboundRequest(msgspec.Struct, frozen=True):
+    """A webhook request, free of any web framework: the public URL it was sent to, its
+    headers (lower-case names) and its raw body."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class SmsProvider(Protocol):
+    name: str
+
+    async def send(self, to: str, body: str) -> Sent: ...
+
+    def parse_inbound(self, request: InboundRequest) -> Inbound: ...
+
+
+def provider_named(settings: Settings, name: str) -> SmsProvider:
+    """The adapter for `name`, built from settings; ProviderNotConfigured if it lacks them."""
+    if name == "outbox":
+        from feedback.sms.outbox import OutboxProvider
+
+        return OutboxProvider(settings)
+    if name == "notify":
+        from feedback.sms.notify import NotifyProvider
+
+        return NotifyProvider.from_settings(settings)
+    if name == "twilio":
+        from feedback.sms.twilio import TwilioProvider
+
+        return TwilioProvider.from_settings(settings)
+    raise ProviderNotConfigured(name)
+
+
+def configured_provider(settings: Settings) -> SmsProvider:
+    """The provider FEEDBACK_SMS_PROVIDER chooses (the local outbox by default)."""
+    return provider_named(settings, settings.sms_provider)

@@ -1,0 +1,89 @@
+"""Twilio: send through its REST API, receive on POST /sms/inbound/twilio.
+
+Inbound requests are checked with the `twilio` package's RequestValidator against the
+public URL from settings (what Twilio signed), before any field is read.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import httpx
+from twilio.request_validator import RequestValidator
+
+from feedback.settings import Settings
+from feedback.sms.errors import (
+    InboundMalformed,
+    ProviderFailed,
+    ProviderNotConfigured,
+    SignatureInvalid,
+)
+from feedback.sms.numbers import normalise_sender
+from feedback.sms.provider import Inbound, InboundRequest, Sent
+
+TIMEOUT_SECONDS = 10
+
+
+class TwilioProvider:
+    name = "twilio"
+
+    def __init__(
+        self, *, account_sid: str, auth_token: str, sender: str | None, base_url: str
+    ) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.sender = sender
+        self.base_url = base_url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TwilioProvider:
+        if not (settings.sms_twilio_account_sid and settings.sms_twilio_auth_token):
+            raise ProviderNotConfigured("twilio")
+        return cls(
+            account_sid=settings.sms_twilio_account_sid,
+            auth_token=settings.sms_twilio_auth_token,
+            sender=settings.sms_twilio_from,
+            base_url=settings.sms_twilio_base_url,
+        )
+
+    async def send(self, to: str, body: str) -> Sent:
+        if not self.sender:
+            raise ProviderNotConfigured("twilio")
+        # A messaging service id (MG…) lets Twilio pick the sender; otherwise a number.
+        sender_field = "MessagingServiceSid" if self.sender.startswith("MG") else "From"
+        url = f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+                answer = await client.post(
+                    url,
+                    data={"To": to, sender_field: self.sender, "Body": body},
+                    auth=(self.account_sid, self.auth_token),
+                )
+        except httpx.HTTPError:
+            raise ProviderFailed("twilio", "unreachable") from None
+        if answer.status_code not in (200, 201):
+            raise ProviderFailed("twilio", answer.status_code)
+        message = answer.json()
+        return Sent(message_id=str(message["sid"]), status=str(message.get("status", "queued")))
+
+    def parse_inbound(self, request: InboundRequest) -> Inbound:
+        signature = request.headers.get("x-twilio-signature", "")
+        try:
+            fields = {
+                name: values[0]
+                for name, values in parse_qs(
+                    request.body.decode(), keep_blank_values=True, strict_parsing=bool(request.body)
+                ).items()
+            }
+        except (UnicodeDecodeError, ValueError):
+            fields = None
+        valid = RequestValidator(self.auth_token).validate(request.url, fields or {}, signature)
+        if not signature or not valid:
+            raise SignatureInvalid()
+        if not fields or "From" not in fields or "MessageSid" not in fields:
+            raise InboundMalformed("expected Twilio's form fields From, Body and MessageSid")
+        return Inbound(
+            sender=normalise_sender(fields["From"]),
+            text=fields.get("Body", ""),
+            message_id=fields["MessageSid"],
+        )

@@ -1,0 +1,133 @@
+"""Differencing: reports one user may ask for never give a hidden count away by subtraction.
+
+A hidden figure that is truly 0 may be provable as 0 (a zero total has zero parts); that
+is not a count, and protection never relies on such a figure.
+
+Every report reads the same joint release, so these tests take the release and play the
+attacker: subtract what the reports show and check no hidden figure comes out.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedback.reports.periods import Period
+from feedback.reports.release import ALL, BASE, Atom, Release, build_release
+from feedback.reports.suppression import recoverable_hidden
+
+BOROUGHS = ("hammersmith-fulham", "kensington-chelsea", "westminster")
+OPTIONS = ("yes", "no")
+Q1 = Period(2026, "quarter", 1)
+MONTHS = tuple(Period(2026, "month", m) for m in (1, 2, 3))
+
+atoms_strategy = st.dictionaries(
+    st.builds(
+        Atom,
+        st.sampled_from(OPTIONS),
+        st.sampled_from(("1", "2")),
+        st.sampled_from(BOROUGHS),
+        st.sampled_from(("web", "sms")),
+        st.sampled_from((1, 2, 3)),
+    ),
+    st.integers(min_value=1, max_value=9),
+    min_size=1,
+    max_size=30,
+)
+
+
+def release_of(atoms: dict[Atom, int], method: str = "suppress") -> Release:
+    return build_release(
+        atoms, year=2026, rows=list(OPTIONS), additive=True, threshold=5, method=method
+    )
+
+
+def shown(release: Release, row: str, period: Period, slice_: tuple[str, str]) -> int | None:
+    return release.figure(row, period, slice_).count
+
+
+@settings(max_examples=30, deadline=None)
+@given(atoms_strategy)
+def test_all_boroughs_against_two_of_them_never_reveals_the_third(
+    atoms: dict[Atom, int],
+) -> None:
+    release = release_of(atoms)
+    for row in (*OPTIONS, BASE):
+        for period in (Q1, *MONTHS):
+            for small in BOROUGHS:
+                true = release.values.get((row, period, ("borough", small)), 0)
+                if 0 < true < 5:
+                    assert shown(release, row, period, ("borough", small)) is None
+                others = [
+                    shown(release, row, period, ("borough", b)) for b in BOROUGHS if b != small
+                ]
+                whole = shown(release, row, period, ALL)
+                if shown(release, row, period, ("borough", small)) is None and true:
+                    assert whole is None or None in others, (row, period, small)
+
+
+@settings(max_examples=30, deadline=None)
+@given(atoms_strategy)
+def test_a_quarter_against_two_of_its_months_never_reveals_the_third(
+    atoms: dict[Atom, int],
+) -> None:
+    release = release_of(atoms)
+    slices = [ALL] + [("borough", b) for b in BOROUGHS] + [("channel", c) for c in ("web", "sms")]
+    for row in (*OPTIONS, BASE):
+        for slice_ in slices:
+            for month in MONTHS:
+                true = release.values.get((row, month, slice_), 0)
+                if shown(release, row, month, slice_) is None and true:
+                    rest = [shown(release, row, m, slice_) for m in MONTHS if m != month]
+                    assert shown(release, row, Q1, slice_) is None or None in rest
+
+
+@settings(max_examples=40, deadline=None)
+@given(atoms_strategy)
+def test_no_combination_of_a_users_reports_solves_a_hidden_count(
+    atoms: dict[Atom, int],
+) -> None:
+    """The strongest form: every sum linking any two reports, solved together."""
+    from feedback.reports.release import SLICE_AXES, _constraints
+
+    release = release_of(atoms)
+    seen = {
+        axis: {slice_[1] for (_r, _p, slice_) in release.values if slice_[0] == axis}
+        for axis in SLICE_AXES
+    }
+    slices = [ALL] + [(axis, value) for axis in SLICE_AXES for value in sorted(seen[axis])]
+    constraints = _constraints(2026, [*OPTIONS, BASE], slices, seen, additive=True)
+    recovered = recoverable_hidden(release.hidden, constraints)
+    assert all(release.values.get(node, 0) == 0 for node in recovered)  # only known zeros
+
+
+def test_a_small_borough_is_hidden_along_with_a_companion() -> None:
+    atoms = {
+        Atom("yes", "1", "westminster", "web", 1): 20,
+        Atom("yes", "1", "kensington-chelsea", "web", 1): 30,
+        Atom("yes", "1", "hammersmith-fulham", "web", 1): 2,
+        Atom("no", "1", "westminster", "web", 1): 10,
+        Atom("no", "1", "kensington-chelsea", "web", 1): 10,
+        Atom("no", "1", "hammersmith-fulham", "web", 1): 10,
+    }
+    release = release_of(atoms)
+    assert shown(release, "yes", Q1, ALL) == 52
+    assert shown(release, "yes", Q1, ("borough", "hammersmith-fulham")) is None
+    figures = [shown(release, "yes", Q1, ("borough", b)) for b in BOROUGHS]
+    assert figures.count(None) >= 2
+
+
+def test_rounded_reports_leave_at_least_five_candidates_for_a_difference() -> None:
+    atoms = {
+        Atom("yes", "1", "westminster", "web", 1): 12,
+        Atom("yes", "1", "hammersmith-fulham", "web", 1): 3,
+        Atom("no", "1", "westminster", "web", 1): 9,
+    }
+    release = release_of(atoms, method="round5")
+    whole = shown(release, "yes", Q1, ALL)
+    part = shown(release, "yes", Q1, ("borough", "westminster"))
+    assert whole is not None and part is not None
+    candidates = {
+        a - b for a in range(whole - 2, whole + 3) for b in range(part - 2, part + 3) if a - b >= 0
+    }
+    assert len(candidates) >= 5 and 3 in candidates

@@ -1,0 +1,57 @@
+"""The in-process queue: same ctx as the worker, retries with backoff, one job per id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from feedback.queue import InProcessQueue
+
+
+async def test_a_failing_job_is_retried_and_logged_without_its_arguments(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tries: list[str] = []
+
+    async def flaky(ctx: dict[str, Any], secret: str) -> None:
+        tries.append(secret)
+        if len(tries) < 3:
+            raise ValueError(secret)
+
+    queue = InProcessQueue({"settings": None}, [flaky], retry_delays=(0, 0, 0))
+    await queue.enqueue("flaky", "my address is 12 Example Road")
+    await queue.drain()
+
+    assert len(tries) == 3
+    assert "Example Road" not in caplog.text and "flaky failed (ValueError)" in caplog.text
+
+
+async def test_a_job_id_already_pending_is_not_queued_twice() -> None:
+    runs: list[str] = []
+
+    async def job(ctx: dict[str, Any], value: str) -> None:
+        runs.append(value)
+
+    queue = InProcessQueue({}, [job])
+    await queue.enqueue("job", "a", job_id="same")
+    await queue.enqueue("job", "a", job_id="same")
+    await queue.drain()
+    assert runs == ["a"]
+
+
+async def test_jobs_get_the_queue_in_their_ctx_to_enqueue_more() -> None:
+    seen: list[object] = []
+
+    async def job(ctx: dict[str, Any]) -> None:
+        seen.append(ctx["queue"])
+
+    queue = InProcessQueue({}, [job])
+    await queue.enqueue("job")
+    await queue.drain()
+    assert seen == [queue]
+
+
+async def test_an_unregistered_job_is_refused_at_enqueue() -> None:
+    with pytest.raises(LookupError, match="not registered"):
+        await InProcessQueue({}, []).enqueue("nope")
