@@ -59,11 +59,11 @@ def floor_app(database_url: str) -> Litestar:
 
 
 def serve(kind: str, port: int) -> None:
+    from submit_profile import install_profiler
+
     from feedback.app import create_app
     from feedback.logs import configure_logging
     from feedback.settings import Settings
-
-    from submit_profile import install_profiler
 
     settings = Settings.from_env()
     install_profiler()

@@ -4,11 +4,11 @@ them in the submission's own transaction."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback.auth.audit import record_audit
@@ -195,7 +195,27 @@ async def _unused_code(session: AsyncSession, master_key: bytes) -> str:
     raise InvalidInput("could not find a free code; try again")  # 25^8 codes: never in practice
 
 
-def _batch_live(batch: LinkBatch, now: datetime) -> bool:
+_LINK_ENTRY = (
+    select(
+        Link.__table__.c.id,
+        Link.__table__.c.used,
+        LinkBatch.__table__.c.survey_id,
+        LinkBatch.__table__.c.service_id,
+        LinkBatch.__table__.c.channel,
+        LinkBatch.__table__.c.revoked_at,
+        LinkBatch.__table__.c.expires_at,
+    )
+    .join(LinkBatch.__table__, Link.__table__.c.batch_id == LinkBatch.__table__.c.id)
+    .where(Link.__table__.c.token_digest == bindparam("digest"))
+)
+
+
+class _Lifetime(Protocol):
+    revoked_at: datetime | None
+    expires_at: datetime | None
+
+
+def _batch_live(batch: _Lifetime, now: datetime) -> bool:
     return batch.revoked_at is None and (batch.expires_at is None or batch.expires_at > now)
 
 
@@ -206,22 +226,17 @@ async def redeem_token(session: AsyncSession, token: str) -> Entry:
 
 async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
     """Look an entry up again by the digest kept in the respondent's session cookie."""
-    if kind == "link":
-        row = (
-            await session.execute(
-                select(Link, LinkBatch)
-                .join(LinkBatch, Link.batch_id == LinkBatch.id)
-                .where(Link.token_digest == digest)
-            )
-        ).one_or_none()
-        if row is None or row.Link.used or not _batch_live(row.LinkBatch, utc_now()):
+    if kind == "link":  # every page and every submission: plain columns, no ORM objects
+        connection = await session.connection()
+        row = (await connection.execute(_LINK_ENTRY, {"digest": digest})).one_or_none()
+        if row is None or row.used or not _batch_live(row, utc_now()):
             raise LinkUnavailable()
         return Entry(
             kind="link",
-            entry_id=row.Link.id,
-            survey_id=row.LinkBatch.survey_id,
-            service_id=row.LinkBatch.service_id,
-            channel=row.LinkBatch.channel,
+            entry_id=row.id,
+            survey_id=row.survey_id,
+            service_id=row.service_id,
+            channel=row.channel,
         )
     code_row = (
         await session.execute(

@@ -8,13 +8,13 @@ import hashlib
 import hmac
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback.crypto.master import derive_key
 from feedback.crypto.sealing import current_sealing_key, response_associated_data, seal
@@ -72,15 +72,19 @@ async def submit_response(
     session: AsyncSession, submission: Submission, *, master_key: bytes, period_kind: str
 ) -> Receipt:
     """Store one response exactly once. A double-click or resubmitted form returns the same
-    receipt; a link already used by another form raises LinkUsed."""
+    receipt; a link already used by another form raises LinkUsed.
+
+    The hot path of the service: every statement is SQLAlchemy Core on the session's own
+    connection (one transaction), compiled once and cached, no ORM objects."""
     danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
     response_id = response_id_for(master_key, submission)
     code = receipt_code_for(master_key, submission)
-    if await session.get(Response, response_id) is not None:
+    if await _stored(session, response_id):
         return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
     entry = await redeem_digest(session, submission.entry_kind, submission.entry_digest)
     key = await current_sealing_key(session, period_kind=period_kind)
-    borough = await _borough_of(session, entry.service_id)
+    connection = await session.connection()
+    borough = await _borough_of(connection, entry.service_id)
     today = datetime.now(LONDON).date()
     sealed = seal(
         key.public_key,
@@ -88,30 +92,60 @@ async def submit_response(
         response_associated_data(response_id, submission.survey_version_id),
     )
     try:
-        await burn_entry(session, entry)
-        await session.execute(
-            insert(Response).values(
-                id=response_id,
-                survey_version_id=submission.survey_version_id,
-                consent_notice_version_id=submission.consent_notice_version_id,
-                service_id=entry.service_id,
-                borough=borough,
-                channel=entry.channel,
-                language=submission.language,
-                submitted_on=today,
-                key_period_id=key.period_id,
-                sealed=sealed,
-                receipt_digest=receipt_digest(code),
-            )
+        await burn_entry(connection, entry)
+        await connection.execute(
+            _INSERT_RESPONSE,
+            {
+                "id": response_id,
+                "survey_version_id": submission.survey_version_id,
+                "consent_notice_version_id": submission.consent_notice_version_id,
+                "service_id": entry.service_id,
+                "borough": borough,
+                "channel": entry.channel,
+                "language": submission.language,
+                "submitted_on": today,
+                "key_period_id": key.period_id,
+                "sealed": sealed,
+                "receipt_digest": receipt_digest(code),
+            },
         )
-        await _count(session, submission, entry, borough=borough, month=today.strftime("%Y-%m"))
+        await _count(connection, submission, entry, borough=borough, month=today.strftime("%Y-%m"))
         await session.commit()
     except (LinkUsed, IntegrityError):
         await session.rollback()
-        if await session.get(Response, response_id) is not None:
+        if await _stored(session, response_id):
             return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
         raise LinkUsed() from None
     return Receipt(code=code, response_id=response_id, danger=danger)
+
+
+_RESPONSES = cast(Table, Response.__table__)
+_COUNTS = cast(Table, AnswerCount.__table__)
+_INSERT_RESPONSE = insert(_RESPONSES)
+_STORED = select(_RESPONSES.c.id).where(_RESPONSES.c.id == bindparam("response_id"))
+_BOROUGHS = (
+    select(Borough.__table__.c.slug)
+    .join(service_boroughs, service_boroughs.c.borough_id == Borough.__table__.c.id)
+    .where(service_boroughs.c.service_id == bindparam("service_id"))
+    .limit(2)
+)
+
+
+def _upsert(dialect: Any) -> Any:
+    """Add one to a counter row, creating it at one; compiled once per dialect."""
+    statement = dialect.insert(_COUNTS)
+    return statement.on_conflict_do_update(
+        index_elements=COUNTER_KEY, set_={"count": _COUNTS.c.count + statement.excluded.count}
+    )
+
+
+_UPSERTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+
+
+async def _stored(session: AsyncSession, response_id: str) -> bool:
+    connection = await session.connection()
+    found = await connection.scalar(_STORED, {"response_id": response_id})
+    return found is not None
 
 
 def free_texts_of(submission: Submission) -> list[str]:
@@ -124,22 +158,17 @@ def free_texts_of(submission: Submission) -> list[str]:
     ]
 
 
-async def _borough_of(session: AsyncSession, service_id: int) -> str:
-    slugs = list(
-        await session.scalars(
-            select(Borough.slug)
-            .join(service_boroughs, service_boroughs.c.borough_id == Borough.id)
-            .where(service_boroughs.c.service_id == service_id)
-        )
-    )
+async def _borough_of(connection: AsyncConnection, service_id: int) -> str:
+    slugs = list(await connection.scalars(_BOROUGHS, {"service_id": service_id}))
     return slugs[0] if len(slugs) == 1 else MULTIPLE_BOROUGHS
 
 
 async def _count(
-    session: AsyncSession, submission: Submission, entry: Entry, *, borough: str, month: str
+    connection: AsyncConnection, submission: Submission, entry: Entry, *, borough: str, month: str
 ) -> None:
-    """One multi-row upsert, rows in sorted order so concurrent submissions lock counter
-    rows in the same order and cannot deadlock."""
+    """One upsert per counter row (executemany: one compiled statement, pipelined), rows in
+    sorted order so concurrent submissions lock counter rows in the same order and cannot
+    deadlock."""
     if not submission.counted:
         return
     rows: list[dict[str, Any]] = [
@@ -155,10 +184,4 @@ async def _count(
         }
         for question, option in sorted(set(submission.counted))
     ]
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AnswerCount)
-    await session.execute(
-        statement.values(rows).on_conflict_do_update(
-            index_elements=COUNTER_KEY, set_={"count": AnswerCount.count + statement.excluded.count}
-        )
-    )
+    await connection.execute(_UPSERTS[connection.dialect.name], rows)

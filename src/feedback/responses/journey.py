@@ -3,8 +3,12 @@ and texts in the respondent's language with English as the fallback."""
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
+
 import msgspec
 from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.consent.definition import NoticeText, PublishedNotice
@@ -44,7 +48,30 @@ async def latest_version_id(session: AsyncSession, survey_id: int) -> int:
     return version_id
 
 
+VERSIONS_KEPT = 64  # published versions live at once are few; each holds a decoded survey
+_decoded: weakref.WeakKeyDictionary[Engine | Connection, OrderedDict[int, SurveyForRespondent]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def survey_for_respondent(session: AsyncSession, version_id: int) -> SurveyForRespondent:
+    """Every respondent request needs its survey version decoded. Published survey versions
+    and consent notice versions are never changed or deleted (a change is a new version), so
+    the decoded pair is kept per database (engine) and version id, most recently used first."""
+    engine = session.get_bind()
+    kept = _decoded.setdefault(engine, OrderedDict())
+    found = kept.get(version_id)
+    if found is not None:
+        kept.move_to_end(version_id)
+        return found
+    survey = await _load_survey(session, version_id)
+    kept[version_id] = survey
+    if len(kept) > VERSIONS_KEPT:
+        kept.popitem(last=False)
+    return survey
+
+
+async def _load_survey(session: AsyncSession, version_id: int) -> SurveyForRespondent:
     version = await session.get(SurveyVersion, version_id)
     if version is None:
         raise NotFound("no such survey version")

@@ -6,6 +6,7 @@ the address bar, the history or a log. Answers travel only in POST bodies.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from feedback.responses.intake import submit_response
 from feedback.responses.schemas import Submission
 from feedback.settings import Settings
 
+log = logging.getLogger("feedback.responses")
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 HTML = MediaType.HTML
 
@@ -234,8 +236,7 @@ class RespondentPages(Controller):
             # that is not available, so nothing tells which case it was.
             raise LinkUnavailable() from None
         if not receipt.repeated:  # committed: the worker (or this process) tags it next
-            rid = receipt.response_id
-            await queue.enqueue("tag_response", rid, job_id=f"tag:{rid}")
+            await _enqueue_tagging(queue, receipt.response_id)
         page = Template(
             "public/thanks.html",
             context=self._context(survey, cookie)
@@ -301,4 +302,15 @@ class RespondentPages(Controller):
                 "form_nonce": nonce or secrets.token_urlsafe(16),
                 "entry": encode_entry(master_key, cookie),
             },
+        )
+
+
+async def _enqueue_tagging(queue: JobQueue, response_id: str) -> None:
+    """The response is already stored: a queue that is down must not turn the respondent's
+    thank-you into an error. The periodic sweep tags whatever was not enqueued."""
+    try:
+        await queue.enqueue("tag_response", response_id, job_id=f"tag:{response_id}")
+    except Exception as error:  # noqa: BLE001 - any queue failure is recovered by the sweep
+        log.warning(
+            "tagging not enqueued; the sweep will pick it up", extra={"error": type(error).__name__}
         )

@@ -1,0 +1,37 @@
+"""A stored response is never reported as a failure because the job queue is down."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.app import create_app
+from feedback.responses.models import Response
+from feedback.settings import Settings
+from tests.responses.conftest import csrf_token, hidden
+
+
+async def test_the_thank_you_page_survives_an_unreachable_queue(
+    settings: Settings, db: AsyncSession, link_token: str
+) -> None:
+    down = msgspec.structs.replace(settings, redis_url="redis://127.0.0.1:9/0")
+    async with AsyncTestClient(app=create_app(down), base_url="http://127.0.0.1:8000") as client:
+        await client.get(f"/s/{link_token}")
+        consent = await client.get("/s")
+        page = await client.post(
+            "/s/consent", data={"_csrf_token": csrf_token(consent.text), "choice": "agree"}
+        )
+        thanks = await client.post(
+            "/s/questions",
+            data={
+                "_csrf_token": csrf_token(page.text),
+                "form_nonce": hidden(page.text, "form_nonce"),
+                "entry": hidden(page.text, "entry"),
+                "q_felt_believed": "4",
+            },
+        )
+    assert thanks.status_code == 200
+    assert "Your receipt code" in thanks.text
+    assert await db.scalar(select(func.count()).select_from(Response)) == 1
