@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.models import SignInFailure, StaffSession
 from feedback.db.base import utc_now
+from feedback.links.models import JoinFailure
 from feedback.settings import Settings
 from feedback.worker import build_worker
 from tests.factories import create_staff
 
 
-async def test_worker_purges_idle_sessions_and_old_failures(
+async def test_worker_purges_idle_sessions_and_old_failures_and_guesses(
     settings: Settings, db: AsyncSession, redis_url: str
 ) -> None:
     staff = await create_staff(db)
@@ -26,6 +27,8 @@ async def test_worker_purges_idle_sessions_and_old_failures(
             StaffSession(id="b" * 64, user_id=staff.id),
             SignInFailure(account_key="k" * 64, at=long_ago),
             SignInFailure(account_key="k" * 64),
+            JoinFailure(client_key="c" * 64, at=long_ago),
+            JoinFailure(client_key="c" * 64),
         ]
     )
     await db.commit()
@@ -41,6 +44,7 @@ async def test_worker_purges_idle_sessions_and_old_failures(
     db.expire_all()
     assert list(await db.scalars(select(StaffSession.id))) == ["b" * 64]
     assert await db.scalar(select(func.count()).select_from(SignInFailure)) == 1
+    assert await db.scalar(select(func.count()).select_from(JoinFailure)) == 1
 
 
 def test_worker_without_redis_says_which_setting_is_missing(settings: Settings) -> None:

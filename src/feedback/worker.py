@@ -12,6 +12,7 @@ from feedback.auth.jobs import purge_expired_sign_ins
 from feedback.crypto.master import load_master_keys
 from feedback.db.engine import create_engine
 from feedback.errors import SettingsInvalid
+from feedback.links.jobs import purge_wrong_guesses
 from feedback.logs import configure_logging
 from feedback.queue import ArqQueue, job_context, redis_settings
 from feedback.responses.jobs import sweep_withdrawals, withdraw_response
@@ -26,6 +27,7 @@ def cron_jobs() -> list[Any]:
     """Fresh CronJob objects per worker: arq keeps each job's next run time on the object."""
     return [
         cron(purge_expired_sign_ins, minute=set(range(0, 60, 10)), run_at_startup=True),
+        cron(purge_wrong_guesses, minute=set(range(3, 60, 10)), run_at_startup=True),
         cron(delete_expired_conversations, minute=set(range(5, 60, 10)), run_at_startup=True),
         cron(sweep_withdrawals, minute=set(range(2, 60, 10)), run_at_startup=True),
         cron(sweep_untagged, minute=set(range(1, 60, 5)), run_at_startup=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.errors import TooManyAttempts
@@ -18,7 +18,7 @@ from feedback.db.base import utc_now
 from feedback.links import tokens
 from feedback.links.models import JoinFailure
 
-__all__ = ["GUESS_WINDOW", "check_guess_budget", "record_wrong_guess"]
+__all__ = ["GUESS_WINDOW", "check_guess_budget", "purge_old_guesses", "record_wrong_guess"]
 
 GUESS_WINDOW = timedelta(hours=1)
 LONDON = ZoneInfo("Europe/London")
@@ -47,3 +47,11 @@ async def record_wrong_guess(session: AsyncSession, client_key: str) -> None:
     still uses up budget."""
     session.add(JoinFailure(client_key=client_key))
     await session.commit()
+
+
+async def purge_old_guesses(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """Forget wrong guesses once they no longer count: nothing about a client outlives the hour."""
+    cutoff = (now or utc_now()) - GUESS_WINDOW
+    result = await session.execute(delete(JoinFailure).where(JoinFailure.at < cutoff))
+    await session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
