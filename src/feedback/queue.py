@@ -169,3 +169,17 @@ def build_queue(
     if settings.redis_url is not None:
         return ArqQueue(settings)
     return InProcessQueue(job_context(settings, engine, master_keys), functions)
+
+
+async def enqueue_or_leave_to_sweep(
+    queue: JobQueue, function: str, *args: Any, job_id: str
+) -> None:
+    """Enqueue work whose record is already committed. A queue that is down must not turn a
+    respondent's success page into an error: the job's periodic sweep finds the record."""
+    try:
+        await queue.enqueue(function, *args, job_id=job_id)
+    except Exception as error:  # noqa: BLE001 - any queue failure is recovered by the sweep
+        logging.getLogger("feedback.queue").warning(
+            "job not enqueued; its sweep will pick it up",
+            extra={"job": function, "error": type(error).__name__},
+        )

@@ -6,7 +6,6 @@ the address bar, the history or a log. Answers travel only in POST bodies.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -20,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.tokens import code_digest, token_digest
-from feedback.queue import JobQueue
+from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
 from feedback.responses import journey
 from feedback.responses.answers import counted_options, read_answers
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
@@ -29,7 +28,6 @@ from feedback.responses.intake import submit_response
 from feedback.responses.schemas import Submission
 from feedback.settings import Settings
 
-log = logging.getLogger("feedback.responses")
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 HTML = MediaType.HTML
 
@@ -236,7 +234,8 @@ class RespondentPages(Controller):
             # that is not available, so nothing tells which case it was.
             raise LinkUnavailable() from None
         if not receipt.repeated:  # committed: the worker (or this process) tags it next
-            await _enqueue_tagging(queue, receipt.response_id)
+            rid = receipt.response_id
+            await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
         page = Template(
             "public/thanks.html",
             context=self._context(survey, cookie)
@@ -302,15 +301,4 @@ class RespondentPages(Controller):
                 "form_nonce": nonce or secrets.token_urlsafe(16),
                 "entry": encode_entry(master_key, cookie),
             },
-        )
-
-
-async def _enqueue_tagging(queue: JobQueue, response_id: str) -> None:
-    """The response is already stored: a queue that is down must not turn the respondent's
-    thank-you into an error. The periodic sweep tags whatever was not enqueued."""
-    try:
-        await queue.enqueue("tag_response", response_id, job_id=f"tag:{response_id}")
-    except Exception as error:  # noqa: BLE001 - any queue failure is recovered by the sweep
-        log.warning(
-            "tagging not enqueued; the sweep will pick it up", extra={"error": type(error).__name__}
         )

@@ -18,7 +18,7 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.queue import JobQueue
+from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
 from feedback.responses.errors import ReceiptUnknown
 from feedback.responses.receipts import look_up_receipt, request_withdrawal
 from feedback.settings import Settings
@@ -75,9 +75,8 @@ class ReceiptPages(Controller):
             )
         except ReceiptUnknown:
             return _form("public/withdraw.html", data.code, NOT_RECOGNISED)
-        await queue.enqueue(
-            "withdraw_response", asked.response_id, job_id=f"withdraw:{asked.response_id}"
-        )
+        rid = asked.response_id
+        await enqueue_or_leave_to_sweep(queue, "withdraw_response", rid, job_id=f"withdraw:{rid}")
         return Template("public/withdrawn.html")
 
     @get("/receipt", media_type=HTML, sync_to_thread=False)
