@@ -9,6 +9,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -23,7 +24,9 @@ def install_profiler() -> None:
     path = os.environ.get(PROFILE_ENV)
     if not path:
         return
-    profiler = cProfile.Profile()
+    # CPU time of this process, not wall time: on a shared machine a preempted call would
+    # otherwise be charged for the time other processes ran.
+    profiler = cProfile.Profile(time.process_time)
 
     def start(*_: Any) -> None:
         profiler.enable()
@@ -47,8 +50,9 @@ def profile_round(pid: int, stats_path: Path, out: Path, load: Callable[[], Any]
         time.sleep(0.2)
     time.sleep(1)
     text = io.StringIO()
+    shutil.copyfile(stats_path, out.with_suffix(".prof"))  # for pstats / snakeviz afterwards
     stats = pstats.Stats(str(stats_path), stream=text)
     stats.sort_stats("cumulative").print_stats(80)
     stats.sort_stats("tottime").print_stats(50)
     out.write_text(text.getvalue())
-    print(f"profile of one real round: {out}")
+    print(f"profile of one real round: {out} (raw stats: {out.with_suffix('.prof')})")

@@ -16,7 +16,7 @@ from feedback.web.guards import require_api_token, require_staff_session
 
 STAGES = ("anonymous", "password", "complete")
 # Pages a person reaches before finishing sign-in (the only ones that may lower the stage).
-SIGN_IN_PATHS = ("/staff/sign-in", "/staff/two-factor", "/staff/sign-out")
+SIGN_IN_PATHS = ("/staff/sign-in", "/staff/two-factor", "/staff/sign-out", "/staff/set-password")
 # The public router's surface as shared/DESIGN.md draws it; anything else must be guarded.
 PUBLIC_ROOTS = (
     "/health",
@@ -59,10 +59,18 @@ def is_staff(path: str) -> bool:
 
 
 def is_public(path: str) -> bool:
+    if path in PUBLIC_API_PATHS:
+        return True
     return any(path == root or path.startswith((root + "/", root + ".")) for root in PUBLIC_ROOTS)
 
 
+# Under the API prefix but public by contract (shared/DESIGN.md): published records as JSON.
+PUBLIC_API_PATHS = ("/api/v1/you-said-we-did",)
+
+
 def is_api(path: str) -> bool:
+    if path in PUBLIC_API_PATHS:
+        return False
     return path == "/api/v1" or path.startswith("/api/v1/")
 
 
@@ -133,7 +141,7 @@ def test_only_the_sign_in_page_is_open_to_anonymous_visitors(app: Litestar) -> N
         path for path, handler in handlers(app) if handler.opt.get("sign_in_stage") == "anonymous"
     }
 
-    assert anonymous <= {"/staff/sign-in"}
+    assert anonymous <= {"/staff/sign-in", "/staff/set-password"}  # a one-time link is the proof
 
 
 def test_every_other_route_is_on_the_public_list(app: Litestar) -> None:
@@ -168,5 +176,21 @@ def test_every_sms_webhook_checks_the_provider_signature(app: Litestar) -> None:
         if require_provider_signature not in guards_of(handler)
     ]
 
-    assert {path for path, _ in webhooks} == {"/sms/inbound/notify", "/sms/inbound/twilio"}
+    assert {path for path, _ in webhooks} == {
+        "/sms/inbound/notify",
+        "/sms/inbound/twilio",
+        "/sms/status/notify",
+        "/sms/status/twilio",
+    }
     assert unsigned == []
+
+
+def test_only_the_published_records_json_is_public_under_the_api_prefix(app: Litestar) -> None:
+    """`/api/v1/you-said-we-did` is public by contract; any other unguarded API path fails."""
+    unguarded = {
+        path
+        for path, handler in handlers(app)
+        if path.startswith("/api/v1") and require_api_token not in guards_of(handler)
+    }
+
+    assert unguarded == set(PUBLIC_API_PATHS)

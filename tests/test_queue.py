@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from arq.worker import Worker, func
 
-from feedback.queue import InProcessQueue
+from feedback.queue import ArqQueue, InProcessQueue, redis_settings
+from feedback.settings import Settings
 
 
 async def test_a_failing_job_is_retried_and_logged_without_its_arguments(
@@ -55,3 +57,31 @@ async def test_jobs_get_the_queue_in_their_ctx_to_enqueue_more() -> None:
 async def test_an_unregistered_job_is_refused_at_enqueue() -> None:
     with pytest.raises(LookupError, match="not registered"):
         await InProcessQueue({}, []).enqueue("nope")
+
+
+async def test_arq_queue_takes_a_job_id_once_and_the_worker_runs_it(redis_url: str) -> None:
+    """One Lua call per enqueue, with arq's own keys and pickled job: a real burst worker
+    runs it, and an id already queued (or done, its result kept) is not queued again."""
+    runs: list[str] = []
+
+    async def job(ctx: dict[str, Any], value: str) -> str:
+        runs.append(value)
+        return value
+
+    settings = Settings(redis_url=redis_url)
+    queue = ArqQueue(settings)
+    await queue.enqueue("job", "a", job_id="same")
+    await queue.enqueue("job", "b", job_id="same")
+    worker = Worker(
+        functions=[func(job, name="job")],
+        redis_settings=redis_settings(settings),
+        burst=True,
+        poll_delay=0,
+        handle_signals=False,
+    )
+    await worker.main()
+    await queue.enqueue("job", "c", job_id="same")  # its result is kept: still the same job
+    await worker.main()
+    await worker.close()
+    await queue.close()
+    assert runs == ["a"]

@@ -16,10 +16,16 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from feedback.actions.api_routes import ActionsApi
+from feedback.actions.public_routes import PublicRecordsApi, YouSaidWeDidPages
+from feedback.actions.staff_routes import ActionsPages
+from feedback.auth.account_routes import AccountPages, TokenPages
 from feedback.auth.admin_routes import AdminPages
 from feedback.auth.api_routes import AccountApi
+from feedback.auth.set_password_routes import SetPasswordPage
 from feedback.auth.staff_routes import SignInController
 from feedback.console.staff_routes import HomePage
+from feedback.consultations.staff_routes import RoundsPages, SchoolsPages
 from feedback.crypto.master import derive_key, load_master_keys
 from feedback.db.engine import create_engine, session_factory
 from feedback.links.api_routes import LinksApi
@@ -32,10 +38,12 @@ from feedback.responses.public_routes import RespondentPages
 from feedback.responses.receipt_routes import ReceiptPages
 from feedback.settings import Settings
 from feedback.sms.api_routes import SmsInvitationsApi
-from feedback.sms.public_routes import SmsWebhooks
+from feedback.sms.public_routes import SmsStatusCallbacks, SmsWebhooks
+from feedback.sms.staff_routes import SmsInvitationPages
 from feedback.surveys.api_routes import SurveysApi
 from feedback.surveys.staff_routes import SurveysPages
 from feedback.themes.api_routes import ThemeReviewApi
+from feedback.themes.staff_routes import ThemeReviewPages
 from feedback.web import dependencies as deps
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
@@ -46,6 +54,7 @@ from feedback.worker import FUNCTIONS
 
 WEB_DIR = Path(__file__).parent / "web"
 SWEEP_SECONDS = 300
+REFRESH_SECONDS = 60  # stored report releases behind their data are recomputed this often
 
 
 def public_router() -> Router:
@@ -61,7 +70,10 @@ def public_router() -> Router:
             leave,
             RespondentPages,
             ReceiptPages,
+            YouSaidWeDidPages,
+            PublicRecordsApi,
             SmsWebhooks,
+            SmsStatusCallbacks,
         ],
     )
 
@@ -73,9 +85,17 @@ def staff_router() -> Router:
             SignInController,
             HomePage,
             LinksPages,
+            SmsInvitationPages,
             SurveysPages,
             AdminPages,
             ReportsPages,
+            RoundsPages,
+            SchoolsPages,
+            ActionsPages,
+            SetPasswordPage,
+            AccountPages,
+            TokenPages,
+            ThemeReviewPages,
         ],
         guards=[require_staff_session],
         dependencies={
@@ -96,11 +116,17 @@ def api_router() -> Router:
             SmsInvitationsApi,
             ReportsApi,
             ThemeReviewApi,
+            ActionsApi,
         ],
         guards=[require_api_token],
         security=[{"bearer": []}],
         dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)},
     )
+
+
+def _templates_never_reload(engine: JinjaTemplateEngine) -> None:
+    """Templates ship with the code: compile each once, no file check on every render."""
+    engine.engine.auto_reload = False
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -117,6 +143,7 @@ def create_app(settings: Settings) -> Litestar:
         if isinstance(app.state.queue, InProcessQueue):  # no arq cron here: sweep in-process
             app.state.queue.run_every("sweep_untagged", SWEEP_SECONDS)
             app.state.queue.run_every("sweep_withdrawals", SWEEP_SECONDS)
+            app.state.queue.run_every("refresh_report_releases", REFRESH_SECONDS)
         try:
             yield
         finally:
@@ -147,7 +174,11 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="strict",
             exclude=["/api/", "/sms/", "/static/"],  # assets must not re-set a cleared cookie
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_templates_never_reload,
+        ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="Survivor feedback staff API",

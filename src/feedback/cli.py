@@ -125,6 +125,10 @@ def _register_domain_commands() -> None:
     from feedback.sms.cli import sms
 
     main.add_command(sms)
+    from feedback.consultations.cli import rounds, schools
+
+    main.add_command(rounds)
+    main.add_command(schools)
 
 
 _register_domain_commands()

@@ -8,7 +8,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from arq import Retry
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
+from redis.commands.core import AsyncScript
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from feedback.crypto.master import MasterKeys
@@ -66,6 +71,14 @@ def job_context(settings: Settings, engine: AsyncEngine, master_keys: MasterKeys
     }
 
 
+_ENQUEUE_SCRIPT = """
+if redis.call('exists', KEYS[1], KEYS[2]) > 0 then return 0 end
+redis.call('psetex', KEYS[1], ARGV[1], ARGV[2])
+redis.call('zadd', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""  # a job id already queued, running or holding a result is not queued again
+
+
 class ArqQueue:
     """Jobs go to Redis for `feedback worker`; a job id makes a repeated enqueue a no-op
     while that job is queued, running or its result is kept."""
@@ -74,11 +87,31 @@ class ArqQueue:
         self._settings = settings
         self._pool = pool
         self._owns_pool = pool is None
+        self._enqueue_script: AsyncScript | None = None
 
     async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
+        """What arq's `enqueue_job` does (same keys, expiry and pickled job, so `feedback
+        worker` runs it unchanged), as one Lua script: one round trip instead of arq's
+        WATCH / EXISTS / MULTI..EXEC, and just as atomic."""
         if self._pool is None:
             self._pool = await create_pool(redis_settings(self._settings))
-        await self._pool.enqueue_job(function, *args, _job_id=job_id)
+        if self._enqueue_script is None:
+            self._enqueue_script = self._pool.register_script(_ENQUEUE_SCRIPT)
+        job_id = job_id or uuid.uuid4().hex
+        enqueued_ms = timestamp_ms()
+        await self._enqueue_script(
+            keys=[
+                job_key_prefix + job_id,
+                result_key_prefix + job_id,
+                self._pool.default_queue_name,
+            ],
+            args=[
+                self._pool.expires_extra_ms,
+                serialize_job(function, args, {}, None, enqueued_ms),
+                enqueued_ms,
+                job_id,
+            ],
+        )
 
     async def drain(self) -> None:
         """Nothing to wait for here: the worker processes run the jobs."""
@@ -87,6 +120,7 @@ class ArqQueue:
         if self._pool is not None and self._owns_pool:
             await self._pool.aclose()
         self._pool = None
+        self._enqueue_script = None
 
 
 class InProcessQueue:
@@ -122,7 +156,7 @@ class InProcessQueue:
         job = self._functions[function]
         for attempt in range(len(self._retry_delays) + 1):
             try:
-                await job(self.ctx, *args)
+                await self._call_deferring(job, args)
                 return
             except Exception as error:  # noqa: BLE001 - a job failure is logged, not raised
                 if attempt == len(self._retry_delays):
@@ -132,6 +166,17 @@ class InProcessQueue:
                     "job %s failed (%s), retry %d", function, type(error).__name__, attempt + 1
                 )
                 await asyncio.sleep(self._retry_delays[attempt])
+
+    async def _call_deferring(self, job: JobFunction, args: tuple[Any, ...]) -> None:
+        """Run the job; an arq `Retry(defer=...)` (e.g. a rate limit) waits and runs it again
+        without counting as a failure, as arq does, up to arq's default of 5 tries."""
+        for _try in range(4):
+            try:
+                await job(self.ctx, *args)
+                return
+            except Retry as retry:
+                await asyncio.sleep((retry.defer_score or 0) / 1000)
+        await job(self.ctx, *args)
 
     def run_every(self, function: str, seconds: float) -> None:
         """Run a registered job now and then every `seconds` (the in-process arq cron)."""

@@ -35,9 +35,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_base_url: str = "http://127.0.0.1:8000"
     suppression_threshold: int = 5
     report_rounding: str = "suppress"
+    report_max_stale_seconds: int = 300  # a report may show figures this old (0: never)
     session_idle_minutes: int = 30
     sign_in_attempts_per_hour: int = 100
     join_attempts_per_hour: int = 20
+    school_notice_hours: int = 24  # from the parents' letter to the earliest class session
+    class_session_minutes: int = 90  # a class join code's default life: one lesson
     log_level: str = "INFO"
     key_period: str = "quarter"
     exit_sites: tuple[str, ...] = DEFAULT_EXIT_SITES
@@ -57,6 +60,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sms_twilio_base_url: str = "https://api.twilio.com"
     sms_invitation_template: str = "Your feedback link: URL  Reply STOP to opt out"
     sms_conversation_hours: int = 24
+    sms_send_per_minute: int = 600  # per provider, shared by every worker
     job_timeout_seconds: int = 60
 
     def __post_init__(self) -> None:
@@ -240,9 +244,12 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "public_base_url": _base_url,
     "suppression_threshold": _bounded_int(MINIMUM_SUPPRESSION_THRESHOLD, 100),
     "report_rounding": _report_rounding,
+    "report_max_stale_seconds": _bounded_int(0, 24 * 60 * 60),
     "session_idle_minutes": _bounded_int(1, 24 * 60),
     "sign_in_attempts_per_hour": _bounded_int(1, 10_000),
     "join_attempts_per_hour": _bounded_int(1, 10_000),
+    "school_notice_hours": _bounded_int(0, 24 * 60),
+    "class_session_minutes": _bounded_int(5, 8 * 60),
     "log_level": _log_level,
     "key_period": _key_period,
     "exit_sites": _exit_sites,
@@ -259,4 +266,5 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "sms_twilio_base_url": _base_url,
     "sms_invitation_template": _invitation_template,
     "sms_conversation_hours": _bounded_int(1, 24 * 7),
+    "sms_send_per_minute": _bounded_int(1, 60_000),
 }

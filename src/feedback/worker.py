@@ -15,12 +15,15 @@ from feedback.errors import SettingsInvalid
 from feedback.links.jobs import purge_wrong_guesses
 from feedback.logs import configure_logging
 from feedback.queue import ArqQueue, job_context, redis_settings
+from feedback.reports.jobs import refresh_report_releases
 from feedback.responses.jobs import sweep_withdrawals, withdraw_response
 from feedback.settings import Settings
-from feedback.sms.jobs import delete_expired_conversations
+from feedback.sms.jobs import delete_expired_conversations, send_invitation
 from feedback.themes.jobs import sweep_untagged, tag_response
 
 FUNCTIONS: list[Any] = [withdraw_response, sweep_withdrawals, tag_response, sweep_untagged]
+FUNCTIONS.append(send_invitation)
+FUNCTIONS.append(refresh_report_releases)
 
 
 def cron_jobs() -> list[Any]:
@@ -31,6 +34,7 @@ def cron_jobs() -> list[Any]:
         cron(delete_expired_conversations, minute=set(range(5, 60, 10)), run_at_startup=True),
         cron(sweep_withdrawals, minute=set(range(2, 60, 10)), run_at_startup=True),
         cron(sweep_untagged, minute=set(range(1, 60, 5)), run_at_startup=True),
+        cron(refresh_report_releases, second=30, run_at_startup=True),  # every minute
     ]
 
 

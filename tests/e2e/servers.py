@@ -72,14 +72,18 @@ class LiveServer:
             **settings_env,
         }
         self.cwd = data_dir.parent
-        self.process = subprocess.Popen(
-            [FEEDBACK, "serve", "--port", str(port)],
-            cwd=self.cwd,
-            env=self.env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        # A file, not a pipe: nobody reads a pipe while tests run, and a full pipe (64 KiB of
+        # request log lines) would block the server mid-request.
+        self.output_path = self.cwd / f"serve-{port}.log"
+        with self.output_path.open("w") as output:
+            self.process = subprocess.Popen(
+                [FEEDBACK, "serve", "--port", str(port)],
+                cwd=self.cwd,
+                env=self.env,
+                text=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         self._wait_until_healthy()
 
     def url(self, path: str) -> str:
@@ -103,11 +107,11 @@ class LiveServer:
         if self.process.poll() is None:
             self.process.terminate()
         try:
-            output, _ = self.process.communicate(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            output, _ = self.process.communicate()
-        return output or ""
+            self.process.wait()
+        return self.output_path.read_text()
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + 60

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import msgspec
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.crypto.master import load_master_key
+from feedback.crypto.master import load_master_key, load_master_keys
 from feedback.crypto.service import rotate_keys
+from feedback.db.engine import create_engine
 from feedback.links import service as links
+from feedback.queue import ArqQueue, InProcessQueue, JobQueue, job_context
 from feedback.settings import Settings
 from feedback.surveys.service import publish_surveys
+from feedback.worker import FUNCTIONS, build_worker
 from tests.factories import create_service
 from tests.sms.fake_providers import FakeProvider, notify_server, twilio_server
 
@@ -83,3 +86,39 @@ def fakes() -> Iterator[tuple[FakeProvider, FakeProvider]]:
         twilio_server(TWILIO_SID, TWILIO_TOKEN) as twilio,
     ):
         yield notify, twilio
+
+
+class SendJobs:
+    """Runs queued send jobs to the end, as the app would: the in-process queue's drain, or a
+    burst arq worker on the real Redis."""
+
+    def __init__(self, mode: str, settings: Settings, queue: JobQueue) -> None:
+        self.mode, self.settings, self.queue = mode, settings, queue
+
+    async def run(self) -> None:
+        if isinstance(self.queue, InProcessQueue):
+            await self.queue.drain()
+            return
+        worker = build_worker(self.settings, burst=True, poll_delay=0, cron_jobs=[])
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+
+
+@pytest.fixture(params=["in-process", "arq"])
+async def send_jobs(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[SendJobs]:
+    if request.param == "arq":
+        redis_url: str = request.getfixturevalue("redis_url")
+        arq_settings = msgspec.structs.replace(settings, redis_url=redis_url)
+        queue: JobQueue = ArqQueue(arq_settings)
+        yield SendJobs("arq", arq_settings, queue)
+        await queue.close()
+        return
+    engine = create_engine(settings)
+    in_process = InProcessQueue(
+        job_context(settings, engine, load_master_keys(settings)), FUNCTIONS, retry_delays=(0.01,)
+    )
+    yield SendJobs("in-process", settings, in_process)
+    await in_process.close()
+    await engine.dispose()

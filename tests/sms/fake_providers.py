@@ -22,6 +22,7 @@ class FakeProvider:
     def __init__(self, url: str) -> None:
         self.url = url
         self.messages: list[dict[str, Any]] = []
+        self.answered_ids: list[str] = []  # the provider message ids handed back, in order
         self.refuse_next = False
 
 
@@ -80,6 +81,7 @@ def notify_server(service_id: str, secret: str) -> Iterator[FakeProvider]:
                 return
             self.fake.messages.append(data)
             notification_id = str(uuid.uuid4())
+            self.fake.answered_ids.append(notification_id)
             self.reply(
                 201,
                 {
@@ -121,10 +123,12 @@ def twilio_server(account_sid: str, auth_token: str) -> Iterator[FakeProvider]:
                 self.reply(400, {"code": 21211, "message": "Invalid 'To'", "status": 400})
                 return
             self.fake.messages.append(fields)
+            sid = "SM" + uuid.uuid4().hex
+            self.fake.answered_ids.append(sid)
             self.reply(
                 201,
                 {
-                    "sid": "SM" + uuid.uuid4().hex,
+                    "sid": sid,
                     "account_sid": account_sid,
                     "to": fields["To"],
                     "from": fields.get("From"),

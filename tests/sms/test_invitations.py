@@ -1,8 +1,10 @@
 """Invitations by text through the staff API: JSON or CSV, invalid rows reported, opted-out
-numbers skipped, numbers never stored, and only the caller's own services."""
+numbers skipped, numbers never stored, sent in the background, and only the caller's own
+services."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from feedback.links.models import Link, LinkBatch
 from feedback.settings import Settings
 from feedback.sms.conversation import handle_text
 from feedback.sms.invitations import numbers_from_csv
-from feedback.sms.models import SmsInvitationBatch
+from feedback.sms.models import SmsInvitationMessage
 from feedback.sms.outbox import read_outbox
 from feedback.surveys.service import publish_surveys
 from tests.factories import create_service, create_staff, create_token
@@ -43,11 +45,19 @@ async def manager(db: AsyncSession) -> str:
 async def invite(
     client: Client, token: str, numbers: list[str], service: str = "Own Service"
 ) -> Any:
-    return await client.post(
+    """Post the batch, then let the app's in-process queue send it."""
+    answer = await client.post(
         "/api/v1/sms/invitations",
         headers=bearer(token),
         json={"survey": "service-satisfaction", "service": service, "numbers": numbers},
     )
+    await drain(client)
+    return answer
+
+
+async def drain(client: Client) -> None:
+    # The in-process queue runs on the app's loop, kept in the test client's portal thread.
+    await asyncio.to_thread(client.blocking_portal.call, client.app.state.queue.drain)
 
 
 async def test_each_valid_number_gets_its_own_link_in_a_neutral_message(
@@ -55,14 +65,9 @@ async def test_each_valid_number_gets_its_own_link_in_a_neutral_message(
 ) -> None:
     answer = await invite(client, manager, [PHONE, SECOND])
 
-    assert answer.status_code == 201, answer.text
+    assert answer.status_code == 202, answer.text
     body = answer.json()
-    assert (body["sent"], body["failed"], body["invalid"], body["mode"]) == (
-        2,
-        0,
-        [],
-        "synchronous",
-    )
+    assert (body["queued"], body["invalid"], body["mode"]) == (2, [], "background")
     texts = [message.text for message in read_outbox(settings)]
     assert len(set(texts)) == 2
     for text in texts:
@@ -79,7 +84,7 @@ async def test_invalid_numbers_are_reported_by_row_and_the_rest_are_sent(
     answer = await invite(client, manager, [PHONE, "020 7946 0000", "hello", PHONE])
 
     body = answer.json()
-    assert body["sent"] == 1
+    assert body["queued"] == 1
     assert body["invalid"] == [
         {"row": 2, "problem": "not a mobile number"},
         {"row": 3, "problem": "not a phone number"},
@@ -96,8 +101,9 @@ async def test_a_csv_upload_sends_to_the_first_column_after_a_header(
         headers={**bearer(manager), "Content-Type": "text/csv"},
         content=f"mobile,note\n{PHONE},a\n12345,b\n{SECOND},c\n".encode(),
     )
+    await drain(client)
 
-    assert answer.status_code == 201, answer.text
+    assert answer.status_code == 202, answer.text
     assert answer.json()["invalid"] == [{"row": 3, "problem": "not a valid UK number"}]
     assert len(read_outbox(settings)) == 2
 
@@ -109,26 +115,48 @@ async def test_opted_out_numbers_are_skipped(
 
     body = (await invite(client, manager, [PHONE, SECOND])).json()
 
-    assert (body["sent"], body["opted_out"]) == (1, 1)
+    assert (body["queued"], body["opted_out"]) == (1, 1)
     assert all(not message.to.endswith("3456") for message in read_outbox(settings))
 
 
 async def test_the_batch_keeps_counts_and_statuses_never_numbers(
     client: Client, manager: str, db: AsyncSession
 ) -> None:
-    await invite(client, manager, [PHONE, SECOND, "nonsense"])
+    body = (await invite(client, manager, [PHONE, SECOND, "nonsense"])).json()
 
-    await db.rollback()
-    batch = await db.scalar(select(SmsInvitationBatch))
-    assert batch is not None
-    assert (batch.requested, batch.invalid, batch.sent, batch.statuses) == (
+    summary = await client.get(
+        f"/api/v1/sms/invitations/{body['batch_id']}", headers=bearer(manager)
+    )
+    assert summary.status_code == 200
+    counts = summary.json()
+    assert (counts["requested"], counts["invalid"], counts["delivered"], counts["pending"]) == (
         3,
         1,
         2,
-        '{"delivered":2}',
+        0,
     )
+    assert counts["statuses"] == {"delivered": 2}
+    await db.rollback()
+    for row in await db.scalars(select(SmsInvitationMessage)):
+        assert all(
+            "7700" not in str(value) and "7412" not in str(value) for value in vars(row).values()
+        )
     links = list(await db.scalars(select(Link.token_digest)))
     assert all("7700" not in digest for digest in links)
+
+
+async def test_a_manager_cannot_read_another_services_batch(
+    client: Client, manager: str, db: AsyncSession
+) -> None:
+    await create_staff(db, role="lead", email="lead@example.org")
+    lead = await create_token(db, "lead@example.org")
+    body = (await invite(client, lead, [PHONE], service="Other Service")).json()
+
+    answer = await client.get(
+        f"/api/v1/sms/invitations/{body['batch_id']}", headers=bearer(manager)
+    )
+
+    assert answer.status_code == 404
 
 
 async def test_a_manager_cannot_invite_for_another_service(client: Client, manager: str) -> None:

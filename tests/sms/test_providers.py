@@ -105,7 +105,14 @@ async def test_twilio_sends_through_the_rest_api_with_basic_auth(
     sent = await provider.send(PHONE_E164, "Question 1")
 
     assert sent.message_id.startswith("SM") and sent.status == "queued"
-    assert twilio.messages == [{"To": PHONE_E164, "From": TWILIO_FROM, "Body": "Question 1"}]
+    assert twilio.messages == [
+        {
+            "To": PHONE_E164,
+            "From": TWILIO_FROM,
+            "Body": "Question 1",
+            "StatusCallback": "http://127.0.0.1:8000/sms/status/twilio",
+        }
+    ]
 
 
 async def test_twilio_with_a_wrong_token_fails_without_echoing(

@@ -93,3 +93,14 @@ async def test_only_a_lead_may_publish(client: Client, db: AsyncSession) -> None
     refused = await _upload(analyst, SURVEY.read_bytes())
     assert refused.status_code == 403  # type: ignore[attr-defined]
     assert await _versions(db) == 0
+
+
+async def test_the_page_after_an_upload_carries_a_working_form_token(lead: Client) -> None:
+    first = await _upload(lead, SURVEY.read_bytes())
+    token = csrf_token(first.text)  # type: ignore[attr-defined]
+    again = await lead.post(
+        "/staff/surveys",
+        data={"_csrf_token": token},
+        files={"data": ("survey.yaml", SURVEY.read_bytes(), "application/yaml")},
+    )
+    assert again.status_code == 200, again.text

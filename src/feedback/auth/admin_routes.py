@@ -30,7 +30,11 @@ FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 @dataclass
 class ServiceForm:
     name: str = ""
-    boroughs: list[str] = field(default_factory=list)
+    boroughs: list[str] | str = field(default_factory=list)  # one ticked box arrives as str
+
+    @property
+    def borough_slugs(self) -> list[str]:
+        return [self.boroughs] if isinstance(self.boroughs, str) else self.boroughs
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -78,7 +82,7 @@ class AdminPages(Controller):
         self, data: Annotated[ServiceForm, FORM], db: AsyncSession, staff: Staff
     ) -> Template:
         try:
-            await add_service(db, data.name, boroughs=data.boroughs, actor_id=staff.id)
+            await add_service(db, data.name, boroughs=data.borough_slugs, actor_id=staff.id)
         except FeedbackError as error:
             await db.rollback()
             return await self._services(db, staff, data, error.message, status=400)

@@ -17,6 +17,9 @@ from feedback.errors import InvalidInput
 MINIMUM_LENGTH = 12
 MAXIMUM_LENGTH = 256
 _HASHER = PasswordHasher()
+# Stored for an account whose person has not chosen a password yet (or whose password was
+# reset): no password matches it, and checking it costs the same as a real one.
+UNUSABLE_PASSWORD = "!unusable"  # noqa: S105 - a marker no argon2 hash can equal
 # Verifying against this keeps a wrong email as slow as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
 
@@ -35,7 +38,8 @@ async def hash_password(password: str) -> str:
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
     """True when the password matches; a missing account is checked against a dummy hash."""
-    return await asyncio.to_thread(_verify, password_hash or _DUMMY_HASH, password, password_hash)
+    real = None if password_hash == UNUSABLE_PASSWORD else password_hash
+    return await asyncio.to_thread(_verify, real or _DUMMY_HASH, password, real)
 
 
 def _verify(password_hash: str, password: str, real: str | None) -> bool:

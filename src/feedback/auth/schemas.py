@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 TWO_FACTOR_REQUIRED_ROLES = frozenset({"lead", "service_manager", "analyst"})
@@ -33,6 +35,31 @@ class StaffOut(msgspec.Struct, frozen=True):
     role: str
     services: list[str]
     two_factor_enabled: bool
+
+
+class AccountOut(StaffOut, frozen=True):
+    """An account as the lead's pages show it: also whether it is enabled and whether its
+    person has set a password yet (never the password or its hash)."""
+
+    active: bool
+    has_password: bool
+
+
+class ApiTokenOut(msgspec.Struct, frozen=True):
+    """A token as lists show it: never the secret, which only its creator saw, once."""
+
+    id: int
+    email: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class PasswordLinkOut(msgspec.Struct, frozen=True):
+    """A one-time password link, as shown once to the lead who made it."""
+
+    email: str
+    url: str
+    expires_at: datetime
 
 
 class PasswordSignIn(msgspec.Struct, frozen=True):

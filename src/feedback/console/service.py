@@ -9,6 +9,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.actions.service import count_awaiting_approval
 from feedback.auth.schemas import Staff
 from feedback.crypto.models import KeyPeriod
 from feedback.crypto.periods import next_period_label
@@ -37,6 +38,7 @@ async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> H
     to_dos = await _expiring_links(session, staff)
     if staff.role == "lead":
         to_dos = await _setup_gaps(session, settings) + to_dos
+        to_dos = await _awaiting_approval(session) + to_dos
     return HomeFigures(
         to_dos=to_dos,
         responses_this_month=await _responses_this_month(session, staff, settings),
@@ -65,6 +67,15 @@ async def _expiring_links(session: AsyncSession, staff: Staff) -> list[ToDo]:
     unused = sum(count for _batch, count in rows)
     batches = "1 batch" if len(rows) == 1 else f"{len(rows)} batches"
     return [ToDo(f"{unused} unused links in {batches} expire within 7 days.", "/staff/links")]
+
+
+async def _awaiting_approval(session: AsyncSession) -> list[ToDo]:
+    """The lead's "you said, we did" records awaiting approval (nothing is public before)."""
+    waiting = await count_awaiting_approval(session)
+    if not waiting:
+        return []
+    records = "1 record" if waiting == 1 else f"{waiting} records"
+    return [ToDo(f"{records} awaiting your approval (you said, we did).", "/staff/you-said-we-did")]
 
 
 async def _setup_gaps(session: AsyncSession, settings: Settings) -> list[ToDo]:

@@ -19,7 +19,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """One engine per process; SQLite files get their folder created first."""
     if settings.is_sqlite:
         return _sqlite_engine(settings)
-    return create_async_engine(settings.database_url, pool_size=10, max_overflow=20)
+    # Up to 30 connections, all kept once opened: overflow connections are closed as soon
+    # as they are returned, so under steady load they were reopened (TLS and all) constantly.
+    return create_async_engine(settings.database_url, pool_size=30, max_overflow=0)
 
 
 def _sqlite_engine(settings: Settings) -> AsyncEngine:

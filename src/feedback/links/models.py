@@ -33,6 +33,13 @@ class LinkBatch(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), default=None
     )
+    # Set when the batch belongs to a consultation round: its survey version is pinned.
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_rounds.id", ondelete="SET NULL"), default=None
+    )
+    survey_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_versions.id", ondelete="RESTRICT"), default=None
+    )
 
 
 class Link(Base):

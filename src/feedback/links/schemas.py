@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 
@@ -36,3 +36,21 @@ class Entry(msgspec.Struct, frozen=True):
     survey_id: int
     service_id: int
     channel: str
+
+
+class BatchSummary(msgspec.Struct, frozen=True):
+    """A batch as the console lists it: sizes and use counts, never a link or a code."""
+
+    batch_id: int
+    survey: str
+    service: str
+    kind: str
+    channel: str
+    size: int  # links issued, or 1 for a code
+    used: int  # links used, or responses through the code
+    cap: int | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_day: date | None  # the London day the batch works until, inclusive
+    status: str  # live | expired | revoked | used up

@@ -8,17 +8,18 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
+from feedback.consultations.pins import round_pin
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
-from feedback.links.schemas import Entry, IssuedCode, IssuedLink, LinkBatchOut
+from feedback.links.schemas import BatchSummary, Entry, IssuedCode, IssuedLink, LinkBatchOut
 from feedback.links.throttle import GUESS_WINDOW, check_guess_budget, record_wrong_guess
 from feedback.organisations.models import Service
 from feedback.surveys.models import Survey, SurveyVersion
@@ -81,14 +82,18 @@ async def _open_batch(
     """Check the request, then add the batch row and its audit record (not yet committed)."""
     _check_request(size, channel, expires_on, datetime.now(LONDON).date())
     survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
+    pin = await round_pin(session, survey_id=survey.id, service_id=service.id, channel=channel)
+    expires_at = end_of_day(expires_on) if expires_on else None
     row = LinkBatch(
         survey_id=survey.id,
         service_id=service.id,
         kind=kind,
         channel=channel,
         size=size,
-        expires_at=end_of_day(expires_on) if expires_on else None,
+        expires_at=pin.cut(expires_at) if pin else expires_at,
         created_by_id=actor.id if actor else None,
+        round_id=pin.round_id if pin else None,
+        survey_version_id=pin.survey_version_id if pin else None,
     )
     session.add(row)
     await session.flush()
@@ -307,3 +312,73 @@ async def revoke_batch(session: AsyncSession, batch_id: int, *, actor: Staff) ->
         session, "links.revoke", actor_id=actor.id, target_type="link_batch", target_id=batch.id
     )
     await session.commit()
+
+
+def _last_day(expires_at: datetime | None) -> date | None:
+    """The inverse of end_of_day: the last London day a batch still works."""
+    if expires_at is None:
+        return None
+    return (expires_at.astimezone(LONDON) - timedelta(seconds=1)).date()
+
+
+def _status(batch: LinkBatch, used: int, capacity: int, now: datetime) -> str:
+    if batch.revoked_at is not None:
+        return "revoked"
+    if batch.expires_at is not None and batch.expires_at <= now:
+        return "expired"
+    return "used up" if used >= capacity else "live"
+
+
+async def list_batches(
+    session: AsyncSession, *, actor: Staff, limit: int = 500
+) -> list[BatchSummary]:
+    """Batches in the reader's scope, newest first, with how many were used: never the
+    links or codes themselves, which were shown once when issued."""
+    used_links = (
+        select(Link.batch_id, func.count(Link.id).label("used"))
+        .where(Link.used.is_(True))
+        .group_by(Link.batch_id)
+        .subquery()
+    )
+    query = (
+        select(
+            LinkBatch,
+            Survey.slug,
+            Service.name,
+            func.coalesce(used_links.c.used, 0),
+            JoinCode.uses,
+            JoinCode.cap,
+        )
+        .join(Survey, Survey.id == LinkBatch.survey_id)
+        .join(Service, Service.id == LinkBatch.service_id)
+        .outerjoin(used_links, used_links.c.batch_id == LinkBatch.id)
+        .outerjoin(JoinCode, JoinCode.batch_id == LinkBatch.id)
+        .order_by(LinkBatch.created_at.desc(), LinkBatch.id.desc())
+        .limit(limit)
+    )
+    scope = actor.service_scope()
+    if scope is not None:
+        query = query.where(LinkBatch.service_id.in_(scope))
+    now = utc_now()
+    summaries = []
+    for batch, survey, service, links_used, code_uses, cap in await session.execute(query):
+        used = int(code_uses or 0) if batch.kind == "code" else int(links_used)
+        capacity = int(cap or 0) if batch.kind == "code" else batch.size
+        summaries.append(
+            BatchSummary(
+                batch_id=batch.id,
+                survey=survey,
+                service=service,
+                kind=batch.kind,
+                channel=batch.channel,
+                size=batch.size,
+                used=used,
+                cap=cap,
+                created_at=batch.created_at,
+                expires_at=batch.expires_at,
+                revoked_at=batch.revoked_at,
+                last_day=_last_day(batch.expires_at),
+                status=_status(batch, used, capacity, now),
+            )
+        )
+    return summaries

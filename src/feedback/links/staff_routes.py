@@ -105,6 +105,27 @@ class LinksPages(Controller):
             )
         return Template("staff/links_created.html", context={"staff": staff, "batch": batch})
 
+    @get("/batches", media_type=MediaType.HTML)
+    async def batches(self, db: AsyncSession, staff: Staff) -> Template:
+        return await self._batches(db, staff)
+
+    @post("/batches/{batch_id:int}/revoke", media_type=MediaType.HTML)
+    async def revoke(self, db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+        """Stop a batch working (scope and role are checked by the service); answers stay."""
+        await links.revoke_batch(db, batch_id, actor=staff)
+        return await self._batches(db, staff, revoked=batch_id)
+
+    @staticmethod
+    async def _batches(db: AsyncSession, staff: Staff, revoked: int | None = None) -> Template:
+        return Template(
+            "staff/link_batches.html",
+            context={
+                "staff": staff,
+                "batches": await links.list_batches(db, actor=staff),
+                "revoked": revoked,
+            },
+        )
+
     @staticmethod
     async def _issue(
         data: BatchForm, db: AsyncSession, staff: Staff, settings: Settings, master_key: bytes

@@ -39,7 +39,14 @@ class ReportsApi(Controller):
         """`?period=2026-Q1` (month, quarter, half or year) and at most one of
         `service_id`, `borough`, `channel`; counts under the threshold read `c`."""
         filters = report_filter(period, version, service_id, borough, channel)
-        return await service.survey_report(db, staff, slug, filters=filters, settings=settings)
+        return await service.survey_report(
+            db,
+            staff,
+            slug,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
 
     @get("/surveys/{slug:str}/compare/{question:str}")
     async def compare(
@@ -57,7 +64,13 @@ class ReportsApi(Controller):
         """A question by id or core code, in every version that has it."""
         filters = report_filter(period, None, service_id, borough, channel)
         return await service.compare_question(
-            db, staff, slug, question, filters=filters, settings=settings
+            db,
+            staff,
+            slug,
+            question,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
         )
 
     @get("/surveys/{slug:str}/themes")
@@ -75,7 +88,14 @@ class ReportsApi(Controller):
     ) -> ThemeReport:
         """Responses mentioning each theme (from stored tags), protected like answers."""
         filters = report_filter(period, version, service_id, borough, channel)
-        return await theme_report(db, staff, slug, filters=filters, settings=settings)
+        return await theme_report(
+            db,
+            staff,
+            slug,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
 
     @get("/surveys/{slug:str}/export")
     async def export(

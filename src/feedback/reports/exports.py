@@ -8,7 +8,7 @@ import io
 
 from openpyxl import Workbook
 
-from feedback.reports.schemas import SurveyReport
+from feedback.reports.schemas import BoardPack, SurveyReport
 
 HEADER = (
     "survey",
@@ -86,4 +86,51 @@ def report_xlsx(report: SurveyReport) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["EXPORT_FORMATS", "report_csv", "report_rows", "report_xlsx"]
+def _number(shown: str) -> str | int:
+    return int(shown) if shown.isdigit() else shown
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the book."""
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip()[:28] or "Service"
+    title, number = clean, 2
+    while title.lower() in taken:
+        title, number = f"{clean[:25]} ({number})", number + 1
+    taken.add(title.lower())
+    return title
+
+
+def board_pack_xlsx(pack: BoardPack) -> bytes:
+    """A summary sheet (the partnership's figures and each service's responses), then one
+    sheet per service with the same rows as a report export."""
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append([f"{pack.title} (version {pack.version}), board pack {pack.quarter}"])
+    summary.append([pack.legend])
+    summary.append(["responses, all services", _number(pack.summary.responses)])
+    summary.append(["service", "boroughs", "responses"])
+    for page in pack.services:
+        summary.append(
+            [_cell(page.service), ", ".join(page.boroughs), _number(page.report.responses)]
+        )
+    summary.append([])
+    summary.append(list(HEADER))
+    for row in report_rows(pack.summary):
+        summary.append([_cell(value) for value in row])
+    taken = {"summary"}
+    for page in pack.services:
+        sheet = workbook.create_sheet(_sheet_title(page.service, taken))
+        sheet.append([_cell(f"{page.service}: {pack.title}, {pack.quarter}")])
+        sheet.append([pack.legend])
+        sheet.append(["responses", _number(page.report.responses)])
+        sheet.append(list(HEADER))
+        for row in report_rows(page.report):
+            sheet.append([_cell(value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+__all__ = ["EXPORT_FORMATS", "board_pack_xlsx", "report_csv", "report_rows", "report_xlsx"]

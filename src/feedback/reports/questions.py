@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feedback.reports.periods import Period
-from feedback.reports.release import BASE, Figure, Release, Slice
+from feedback.reports.release import BASE, Figure, Figures, Slice
 from feedback.reports.schemas import AnswerLine, TrendPoint
 from feedback.reports.suppression import NOT_APPLICABLE, SUPPRESSED
 from feedback.responses.answers import TEXT_OPTION
@@ -76,7 +76,7 @@ def percent(figure: Figure, base: Figure, threshold: int) -> str:
 
 
 def answer_lines(
-    release: Release,
+    release: Figures,
     rows: Sequence[tuple[str, str]],
     period: Period,
     slice_: Slice,
@@ -113,7 +113,7 @@ def mean_of(question: Question, lines: Sequence[AnswerLine], threshold: int) -> 
 
 
 def trend(
-    release: Release,
+    release: Figures,
     rows: Sequence[tuple[str, str]],
     period: Period,
     slice_: Slice,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import msgspec
 
@@ -61,6 +61,44 @@ class Release(msgspec.Struct, frozen=True):
         return Figure(value, str(value))
 
 
+class Figures(Protocol):
+    """Anything a report reads its figures from: a fresh release or a stored one."""
+
+    def figure(self, row: str, period: Period, slice_: Slice) -> Figure: ...
+
+
+HIDDEN = -1
+
+
+def figure_key(row: str, period: Period, slice_: Slice) -> str:
+    return f"{row}\x1f{period.name}\x1f{slice_[0]}\x1f{slice_[1]}"
+
+
+class StoredRelease(msgspec.Struct, frozen=True):
+    """A release as stored: each node's figure as a report shows it (rounded already, or
+    HIDDEN), keyed by `figure_key`; a node not held is 0. It says no more than the release
+    it was made from, because it holds only what `Release.figure` would return."""
+
+    shown: dict[str, int]
+
+    def figure(self, row: str, period: Period, slice_: Slice) -> Figure:
+        value = self.shown.get(figure_key(row, period, slice_), 0)
+        if value == HIDDEN:
+            return Figure(None, SUPPRESSED)
+        return Figure(value, str(value))
+
+
+def store_release(release: Release) -> StoredRelease:
+    shown: dict[str, int] = {}
+    for row, period, slice_ in set(release.values) | release.hidden:
+        figure = release.figure(row, period, slice_)
+        if figure.count != 0:
+            shown[figure_key(row, period, slice_)] = (
+                HIDDEN if figure.count is None else figure.count
+            )
+    return StoredRelease(shown)
+
+
 def build_release(
     atoms: Mapping[Atom, int],
     *,
@@ -69,10 +107,12 @@ def build_release(
     additive: bool,
     threshold: int,
     method: str,
+    groups: Mapping[str, Sequence[str]] | None = None,
 ) -> Release:
     """Sum atoms into every node, tie nodes by their sums, protect once. `additive` says
     the options' counts add up to BASE (one answer per person); otherwise BASE atoms are
-    given directly (responses, for multiple choice)."""
+    given directly (responses, for multiple choice). `groups` names rows that are exactly
+    the sum of other rows (a theme and its sentiment split), tied in every period and slice."""
     by_month: dict[tuple[str, Slice, int], int] = defaultdict(int)
     seen_slices: dict[str, set[str]] = {axis: set() for axis in SLICE_AXES}
     for atom, count in atoms.items():
@@ -101,6 +141,12 @@ def build_release(
         (axis, value) for axis in SLICE_AXES for value in sorted(seen_slices[axis])
     ]
     constraints = _constraints(year, every_row, slices_all, seen_slices, additive=additive)
+    for total, parts in (groups or {}).items():
+        constraints.extend(
+            Constraint((total, period, slice_), tuple((part, period, slice_) for part in parts))
+            for period in year_tree(year)
+            for slice_ in slices_all
+        )
     hidden = protect_counts(values, constraints, threshold=threshold)
     return Release(values=dict(values), hidden=hidden, method=method)
 
@@ -140,4 +186,16 @@ def _constraints(
     return constraints
 
 
-__all__ = ["ALL", "BASE", "SLICE_AXES", "Atom", "Figure", "Release", "Slice", "build_release"]
+__all__ = [
+    "ALL",
+    "BASE",
+    "SLICE_AXES",
+    "Atom",
+    "Figure",
+    "Figures",
+    "Release",
+    "Slice",
+    "StoredRelease",
+    "build_release",
+    "store_release",
+]

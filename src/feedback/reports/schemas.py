@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 
@@ -53,6 +55,7 @@ class SurveyReport(msgspec.Struct, frozen=True):
     method: str
     legend: str
     questions: list[QuestionReport]
+    figures_as_of: datetime | None = None  # set when served from a release behind the data
 
 
 class VersionComparison(msgspec.Struct, frozen=True):
@@ -72,6 +75,26 @@ class QuestionComparison(msgspec.Struct, frozen=True):
     narrowed_by: str
     legend: str
     versions: list[VersionComparison]
+    figures_as_of: datetime | None = None  # the oldest stale release read, if any
+
+
+class BoardPackPage(msgspec.Struct, frozen=True):
+    service_id: int
+    service: str
+    boroughs: list[str]
+    report: SurveyReport
+
+
+class BoardPack(msgspec.Struct, frozen=True):
+    """A quarter's partnership summary and one page per service, all protected figures."""
+
+    survey: str
+    title: str
+    version: int
+    quarter: str
+    legend: str
+    summary: SurveyReport
+    services: list[BoardPackPage]
 
 
 class ReportableSurvey(msgspec.Struct, frozen=True):
@@ -82,6 +105,8 @@ class ReportableSurvey(msgspec.Struct, frozen=True):
 
 __all__ = [
     "AnswerLine",
+    "BoardPack",
+    "BoardPackPage",
     "QuestionComparison",
     "QuestionReport",
     "ReportFilter",

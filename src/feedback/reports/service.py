@@ -7,18 +7,35 @@ Every report is scoped: a service manager's figures come from their own services
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.organisations.models import Service
 from feedback.reports import questions as shape
+from feedback.reports.models import ReportCell
 from feedback.reports.periods import Period, parse_period
-from feedback.reports.release import ALL, BASE, Atom, Release, Slice, build_release
+from feedback.reports.release import (
+    ALL,
+    BASE,
+    Atom,
+    Release,
+    Slice,
+    build_release,
+    store_release,
+)
+from feedback.reports.release_cache import (
+    CachedFamily,
+    StoredFamily,
+    StoredQuestion,
+    cached_family,
+)
 from feedback.reports.schemas import (
     QuestionComparison,
     QuestionReport,
@@ -28,12 +45,14 @@ from feedback.reports.schemas import (
     VersionComparison,
 )
 from feedback.reports.suppression import legend
-from feedback.responses.models import AnswerCount, Response
+from feedback.responses.models import AnswerCount
 from feedback.settings import Settings
 from feedback.surveys.definition import PublishedSurvey, Question, all_questions, question_type
 from feedback.surveys.models import Survey, SurveyVersion
 
 Atoms = dict[Atom, int]
+Scope = Sequence[int] | None  # service ids, or None for every service
+LONDON = ZoneInfo("Europe/London")
 
 
 class _Version(msgspec.Struct, frozen=True):
@@ -57,19 +76,31 @@ async def list_reportable_surveys(session: AsyncSession) -> list[ReportableSurve
 
 
 async def survey_report(
-    session: AsyncSession, staff: Staff, slug: str, *, filters: ReportFilter, settings: Settings
+    session: AsyncSession,
+    staff: Staff,
+    slug: str,
+    *,
+    filters: ReportFilter,
+    settings: Settings,
+    max_stale_seconds: int = 0,
 ) -> SurveyReport:
     """Per question: protected counts and percentages per answer for the chosen period and
-    slice, and the trend over the period's parts."""
+    slice, and the trend over the period's parts. With `max_stale_seconds`, a stored release
+    behind the data but younger than that is served, and `figures_as_of` says when it was
+    computed (pages and API pass the setting; snapshots such as evidence read current)."""
+    commit = not session.in_transaction()
     versions = await _versions(session, slug)
     version = _choose(versions, filters.version)
     period, slice_ = await _check_filters(session, staff, filters)
     threshold, method = settings.suppression_threshold, settings.report_rounding
-    answers, responses = await _load_atoms(session, staff, version.id, period.year)
+    cached = await _family(
+        session, staff, version, period.year, settings, commit=commit, max_stale=max_stale_seconds
+    )
+    family = cached.family
     report_questions = []
     for _path, question in all_questions(version.published.definition):
-        release, rows = _question_release(question, answers, responses, period.year, settings)
-        base, lines = shape.answer_lines(release, rows, period, slice_, threshold)
+        stored = family.questions[question.id]
+        base, lines = shape.answer_lines(stored.release, stored.rows, period, slice_, threshold)
         report_questions.append(
             QuestionReport(
                 id=question.id,
@@ -79,12 +110,9 @@ async def survey_report(
                 base=base.shown,
                 mean=shape.mean_of(question, lines, threshold),
                 answers=lines,
-                trend=shape.trend(release, rows, period, slice_, threshold),
+                trend=shape.trend(stored.release, stored.rows, period, slice_, threshold),
             )
         )
-    response_release = build_release(
-        responses, year=period.year, rows=[], additive=False, threshold=threshold, method=method
-    )
     return SurveyReport(
         survey=slug,
         title=version.published.definition.title
@@ -94,12 +122,20 @@ async def survey_report(
         versions=[v.number for v in versions],
         period=period.name,
         narrowed_by=_slice_name(slice_),
-        responses=response_release.figure(BASE, period, slice_).shown,
+        responses=family.responses.figure(BASE, period, slice_).shown,
         threshold=threshold,
         method=method,
         legend=legend(threshold, method),
         questions=report_questions,
+        figures_as_of=as_of_minute(cached.as_of),
     )
+
+
+def as_of_minute(computed_at: datetime | None) -> datetime | None:
+    """A stale release's computed time as pages show it: London time, to the minute."""
+    if computed_at is None:
+        return None
+    return computed_at.astimezone(LONDON).replace(second=0, microsecond=0)
 
 
 async def compare_question(
@@ -110,11 +146,15 @@ async def compare_question(
     *,
     filters: ReportFilter,
     settings: Settings,
+    max_stale_seconds: int = 0,
 ) -> QuestionComparison:
     """The question with this id or core code in every version that has it, each read from
-    that version's own protected release under the same filters."""
+    that version's own protected release under the same filters (stale ones as in
+    `survey_report`; `figures_as_of` is then the oldest one's computed time)."""
+    commit = not session.in_transaction()
     period, slice_ = await _check_filters(session, staff, filters)
     compared = []
+    stale: list[datetime] = []
     for version in await _versions(session, slug):
         question = next(
             (
@@ -126,10 +166,19 @@ async def compare_question(
         )
         if question is None:
             continue
-        answers, responses = await _load_atoms(session, staff, version.id, period.year)
-        release, rows = _question_release(question, answers, responses, period.year, settings)
+        cached = await _family(
+            session,
+            staff,
+            version,
+            period.year,
+            settings,
+            commit=commit,
+            max_stale=max_stale_seconds,
+        )
+        stale.extend([cached.as_of] if cached.as_of else [])
+        stored = cached.family.questions[question.id]
         base, lines = shape.answer_lines(
-            release, rows, period, slice_, settings.suppression_threshold
+            stored.release, stored.rows, period, slice_, settings.suppression_threshold
         )
         compared.append(
             VersionComparison(
@@ -149,11 +198,66 @@ async def compare_question(
         narrowed_by=_slice_name(slice_),
         legend=legend(settings.suppression_threshold, settings.report_rounding),
         versions=compared,
+        figures_as_of=as_of_minute(min(stale, default=None)),
     )
 
 
+async def _family(
+    session: AsyncSession,
+    staff: Staff,
+    version: _Version,
+    year: int,
+    settings: Settings,
+    *,
+    commit: bool,
+    max_stale: int,
+) -> CachedFamily:
+    """Every protected figure the caller's scope may request for this version and year,
+    from the stored release when it is current (see `release_cache`)."""
+    scope = staff.service_scope()
+    threshold, method = settings.suppression_threshold, settings.report_rounding
+
+    async def compute() -> StoredFamily:
+        return await compute_answers_family(
+            session, version, year, scope, threshold=threshold, method=method
+        )
+
+    return await cached_family(
+        session,
+        version_id=version.id,
+        year=year,
+        scope=scope,
+        threshold=threshold,
+        method=method,
+        compute=compute,
+        commit=commit,
+        max_stale_seconds=max_stale,
+    )
+
+
+async def compute_answers_family(
+    session: AsyncSession,
+    version: _Version,
+    year: int,
+    scope: Scope,
+    *,
+    threshold: int,
+    method: str,
+) -> StoredFamily:
+    """The answers family of one scope, computed from that scope's counters only."""
+    answers, responses = await _load_atoms(session, scope, version.id, year)
+    questions = {}
+    for _path, question in all_questions(version.published.definition):
+        release, rows = _question_release(question, answers, responses, year, threshold, method)
+        questions[question.id] = StoredQuestion(rows, store_release(release))
+    response_release = build_release(
+        responses, year=year, rows=[], additive=False, threshold=threshold, method=method
+    )
+    return StoredFamily(questions, store_release(response_release))
+
+
 def _question_release(
-    question: Question, answers: Atoms, responses: Atoms, year: int, settings: Settings
+    question: Question, answers: Atoms, responses: Atoms, year: int, threshold: int, method: str
 ) -> tuple[Release, list[tuple[str, str]]]:
     mine = {
         atom: count for atom, count in answers.items() if atom.row.startswith(f"{question.id}\x00")
@@ -168,8 +272,8 @@ def _question_release(
         year=year,
         rows=[code for code, _label in rows],
         additive=additive,
-        threshold=settings.suppression_threshold,
-        method=settings.report_rounding,
+        threshold=threshold,
+        method=method,
     )
     return release, rows
 
@@ -188,6 +292,20 @@ async def _versions(session: AsyncSession, slug: str) -> list[_Version]:
     if not versions:
         raise NotFound(f"no published survey {slug!r}")
     return versions
+
+
+async def version_by_id(session: AsyncSession, version_id: int) -> _Version | None:
+    row = (
+        await session.execute(
+            select(Survey.slug, SurveyVersion.number, SurveyVersion.definition)
+            .join(Survey, Survey.id == SurveyVersion.survey_id)
+            .where(SurveyVersion.id == version_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    slug, number, definition = row
+    return _Version(version_id, number, slug, msgspec.json.decode(definition, type=PublishedSurvey))
 
 
 def _choose(versions: list[_Version], number: int | None) -> _Version:
@@ -232,11 +350,10 @@ async def _check_filters(
 
 
 async def _load_atoms(
-    session: AsyncSession, staff: Staff, version_id: int, year: int
+    session: AsyncSession, scope: Scope, version_id: int, year: int
 ) -> tuple[Atoms, Atoms]:
     """The year's counters, as (question\\0option) atoms, and responses per month as BASE
-    atoms; both limited to the caller's services."""
-    scope = staff.service_scope()
+    atoms; both limited to the scope's services."""
     counts = select(
         AnswerCount.question_id,
         AnswerCount.option,
@@ -249,33 +366,38 @@ async def _load_atoms(
         AnswerCount.survey_version_id == version_id,
         AnswerCount.month.between(f"{year}-01", f"{year}-12"),
     )
-    submitted = (
-        select(
-            Response.service_id,
-            Response.borough,
-            Response.channel,
-            Response.submitted_on,
-            func.count(),
-        )
-        .where(
-            Response.survey_version_id == version_id,
-            Response.submitted_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-        .group_by(Response.service_id, Response.borough, Response.channel, Response.submitted_on)
-    )
     if scope is not None:
         counts = counts.where(AnswerCount.service_id.in_(scope))
-        submitted = submitted.where(Response.service_id.in_(scope))
     answers: Atoms = defaultdict(int)
     for question_id, option, service_id, borough, channel, month, count in await session.execute(
         counts
     ):
         atom = Atom(f"{question_id}\x00{option}", str(service_id), borough, channel, int(month[5:]))
         answers[atom] += count
-    responses: Atoms = defaultdict(int)
-    for service_id, borough, channel, day, count in await session.execute(submitted):
-        responses[Atom(BASE, str(service_id), borough, channel, day.month)] += count
-    return dict(answers), dict(responses)
+    return dict(answers), await _load_responses(session, scope, version_id, year)
+
+
+async def _load_responses(session: AsyncSession, scope: Scope, version_id: int, year: int) -> Atoms:
+    """Responses per cell and month, as BASE atoms, limited to the scope's services: read
+    from the per-cell counts the database keeps (`reports.models`), never by scanning
+    responses."""
+    query = select(
+        ReportCell.service_id,
+        ReportCell.borough,
+        ReportCell.channel,
+        ReportCell.month,
+        ReportCell.responses,
+    ).where(
+        ReportCell.survey_version_id == version_id,
+        ReportCell.month.between(f"{year}-01", f"{year}-12"),
+        ReportCell.responses > 0,
+    )
+    if scope is not None:
+        query = query.where(ReportCell.service_id.in_(scope))
+    return {
+        Atom(BASE, str(service_id), borough, channel, int(month[5:])): count
+        for service_id, borough, channel, month, count in await session.execute(query)
+    }
 
 
 def _slice_name(slice_: Slice) -> str:
@@ -327,8 +449,11 @@ async def export_survey_report(
 
 __all__ = [
     "ExportFile",
+    "as_of_minute",
     "compare_question",
+    "compute_answers_family",
     "export_survey_report",
     "list_reportable_surveys",
     "survey_report",
+    "version_by_id",
 ]

@@ -1,5 +1,6 @@
 """Report pages for lead, analyst and service manager: survey list, a survey's report with
-SVG charts beside their tables, a question compared across versions, CSV/XLSX export."""
+SVG charts beside their tables, a question compared across versions, CSV/XLSX export, the
+printable quarterly board pack (and its XLSX), the themes page and a theme's quotes."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
+from feedback.crypto.master import MasterKeys
 from feedback.errors import InvalidInput
 from feedback.links.service import LONDON
 from feedback.organisations.service import list_services
 from feedback.reports import service
+from feedback.reports.board_pack import board_pack, export_board_pack
 from feedback.reports.charts import bar_chart, line_chart
 from feedback.reports.schemas import ReportFilter
+from feedback.reports.themes import QUOTE_ROLES, theme_quotes, theme_report
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
@@ -47,6 +51,11 @@ def report_filter(
         borough=borough or None,
         channel=channel or None,
     )
+
+
+def current_quarter() -> str:
+    today = datetime.now(LONDON).date()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
 def download(file: service.ExportFile) -> Response[bytes]:
@@ -85,7 +94,14 @@ class ReportsPages(Controller):
         channel: str | None = None,
     ) -> Template:
         filters = report_filter(period, version, service_id, borough, channel)
-        report = await service.survey_report(db, staff, slug, filters=filters, settings=settings)
+        report = await service.survey_report(
+            db,
+            staff,
+            slug,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
         scope = staff.service_scope()
         services = await list_services(db, only=scope)
         charts = {
@@ -120,7 +136,13 @@ class ReportsPages(Controller):
     ) -> Template:
         filters = report_filter(period, None, service_id, borough, channel)
         comparison = await service.compare_question(
-            db, staff, slug, question, filters=filters, settings=settings
+            db,
+            staff,
+            slug,
+            question,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
         )
         charts = {
             v.version: bar_chart(f"Version {v.version}", v.answers) for v in comparison.versions
@@ -149,3 +171,108 @@ class ReportsPages(Controller):
             db, staff, slug, filters=filters, settings=settings, file_format=format
         )
         return download(file)
+
+    @get("/{slug:str}/board-pack", media_type=MediaType.HTML)
+    async def board_pack(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        slug: str,
+        quarter: str | None = None,
+        version: str | None = None,
+    ) -> Template:
+        """Printable: a page per service and the partnership summary for one quarter."""
+        chosen = report_filter(quarter or current_quarter(), version, None, None, None)
+        pack = await board_pack(
+            db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
+        )
+        reports = [pack.summary, *(page.report for page in pack.services)]
+        charts = [{q.id: bar_chart(q.text, q.answers) for q in r.questions} for r in reports]
+        return Template(
+            "staff/report_board_pack.html",
+            context={"staff": staff, "pack": pack, "charts": charts},
+        )
+
+    @get("/{slug:str}/board-pack/export")
+    async def board_pack_export(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        slug: str,
+        quarter: str | None = None,
+        version: str | None = None,
+    ) -> Response[bytes]:
+        """The board pack as XLSX: a summary sheet and a sheet per service; audit-logged."""
+        chosen = report_filter(quarter or current_quarter(), version, None, None, None)
+        file = await export_board_pack(
+            db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
+        )
+        return download(file)
+
+    @get("/{slug:str}/themes", media_type=MediaType.HTML)
+    async def themes(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        slug: str,
+        period: str | None = None,
+        version: str | None = None,
+        service_id: str | None = None,
+        borough: str | None = None,
+        channel: str | None = None,
+    ) -> Template:
+        """Theme mentions with their sentiment split and emerging phrases, protected."""
+        filters = report_filter(period, version, service_id, borough, channel)
+        report = await theme_report(
+            db,
+            staff,
+            slug,
+            filters=filters,
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
+        return Template(
+            "staff/report_themes.html",
+            context={
+                "staff": staff,
+                "report": report,
+                "chart": bar_chart("Share of responses mentioning each theme", report.themes),
+                "filters": filters,
+                "services": await list_services(db, only=staff.service_scope()),
+                "boroughs": BOROUGHS,
+                "channels": CHANNELS,
+                "threshold": settings.suppression_threshold,
+                "may_quote": staff.role in QUOTE_ROLES,
+            },
+        )
+
+    @get("/{slug:str}/themes/{theme:str}/quotes", media_type=MediaType.HTML)
+    async def quotes(
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        master_keys: tuple[bytes, ...],
+        slug: str,
+        theme: str,
+        period: str | None = None,
+        version: str | None = None,
+        service_id: str | None = None,
+        borough: str | None = None,
+        channel: str | None = None,
+    ) -> Template:
+        """Redacted quotes for one theme: lead and analyst, large enough groups, audited."""
+        filters = report_filter(period, version, service_id, borough, channel)
+        quoted = await theme_quotes(
+            db,
+            staff,
+            slug,
+            theme,
+            filters=filters,
+            settings=settings,
+            master_keys=MasterKeys(master_keys),
+        )
+        return Template("staff/report_quotes.html", context={"staff": staff, "quoted": quoted})

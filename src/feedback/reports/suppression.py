@@ -37,8 +37,10 @@ the uncertainty of two roundings (at least five possible true values).
 
 Percentages and means whose base is below the threshold (or hidden) are shown as `c`; a
 mean is also hidden when any answer count in its column is hidden, because the mean times
-the base is one more sum over the hidden counts. Breaking a school's results down only
-when at least 3 class sessions contribute is NOT here yet: schools do not exist so far.
+the base is one more sum over the hidden counts. Schools are not an axis of these
+reports (class responses count under the school's service and the `class` channel); a
+round's progress shows a school on its own only once at least 3 class sessions contribute
+(`consultations.rounds.round_progress`).
 """
 
 from __future__ import annotations

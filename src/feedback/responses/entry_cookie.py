@@ -5,6 +5,7 @@ the respondent does not already have, and dies with the browser session."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 
@@ -42,6 +43,12 @@ def decode_entry(master_key: bytes, value: str | None) -> EntryCookie | None:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _cookie_key(master_key: bytes) -> bytes:
+    """Derived once per master key: the cookie is checked on every respondent request."""
+    return derive_key(master_key, "respondent-cookie")
+
+
 def _signature(master_key: bytes, body: str) -> str:
-    key = derive_key(master_key, "respondent-cookie")
+    key = _cookie_key(master_key)
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()

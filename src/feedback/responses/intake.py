@@ -4,6 +4,7 @@ responses it can never read back."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import uuid
@@ -14,14 +15,18 @@ import msgspec
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from feedback.crypto.errors import NoSealingKey
 from feedback.crypto.master import derive_key
+from feedback.crypto.periods import period_label
 from feedback.crypto.sealing import current_sealing_key, response_associated_data, seal
-from feedback.links.errors import LinkUsed
+from feedback.db.base import utc_now
+from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.schemas import Entry
 from feedback.links.service import LONDON, burn_entry, redeem_digest
 from feedback.organisations.models import Borough, service_boroughs
+from feedback.responses import intake_postgresql as postgresql_intake
 from feedback.responses.answers import TEXT_OPTION
 from feedback.responses.models import AnswerCount, Response
 from feedback.responses.schemas import Receipt, Submission
@@ -41,8 +46,14 @@ COUNTER_KEY = [
 ]
 
 
+@functools.lru_cache(maxsize=32)
+def _purpose_key(master_key: bytes, purpose: str) -> bytes:
+    """Purpose keys never change for a master key: derive each once, not per submission."""
+    return derive_key(master_key, purpose)
+
+
 def _derived(master_key: bytes, purpose: str, submission: Submission) -> bytes:
-    key = derive_key(master_key, purpose)
+    key = _purpose_key(master_key, purpose)
     message = f"{submission.entry_digest}:{submission.form_nonce}".encode()
     return hmac.new(key, message, hashlib.sha256).digest()
 
@@ -74,11 +85,23 @@ async def submit_response(
     """Store one response exactly once. A double-click or resubmitted form returns the same
     receipt; a link already used by another form raises LinkUsed.
 
-    The hot path of the service: every statement is SQLAlchemy Core on the session's own
-    connection (one transaction), compiled once and cached, no ORM objects."""
+    The hot path of the service. Single-use links on PostgreSQL take one read and one
+    group write (intake_postgresql.py); join codes and SQLite take SQLAlchemy Core statements on the
+    session's own connection, in one transaction, compiled once and cached."""
     danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
     response_id = response_id_for(master_key, submission)
     code = receipt_code_for(master_key, submission)
+    engine = session.bind
+    if (
+        submission.entry_kind == "link"
+        and isinstance(engine, AsyncEngine)
+        and engine.dialect.name == "postgresql"
+        and not session.in_transaction()  # else the caller's pending work commits with ours
+    ):
+        repeated = await _submit_link_postgresql(
+            engine, submission, response_id, code, period_kind=period_kind
+        )
+        return Receipt(code=code, response_id=response_id, repeated=repeated, danger=danger)
     if await _stored(session, response_id):
         return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
     entry = await redeem_digest(session, submission.entry_kind, submission.entry_digest)
@@ -86,11 +109,7 @@ async def submit_response(
     connection = await session.connection()
     borough = await _borough_of(connection, entry.service_id)
     today = datetime.now(LONDON).date()
-    sealed = seal(
-        key.public_key,
-        msgspec.json.encode({"answers": submission.answers, "language": submission.language}),
-        response_associated_data(response_id, submission.survey_version_id),
-    )
+    sealed = _seal_answers(key.public_key, submission, response_id)
     try:
         await burn_entry(connection, entry)
         await connection.execute(
@@ -117,6 +136,68 @@ async def submit_response(
             return Receipt(code=code, response_id=response_id, repeated=True, danger=danger)
         raise LinkUsed() from None
     return Receipt(code=code, response_id=response_id, danger=danger)
+
+
+async def _submit_link_postgresql(
+    engine: AsyncEngine,
+    submission: Submission,
+    response_id: str,
+    code: str,
+    *,
+    period_kind: str,
+) -> bool:
+    """The same outcome as the general path in one read and one (group) write; True when
+    the form was stored before (a resubmission). The sealing key is read afresh for every
+    submission. The caller's session has no transaction open (nothing of the caller's to
+    commit with ours); each statement commits on its own."""
+    for attempt in range(2):  # a second read when the write lost a race or the key changed
+        now = utc_now()
+        async with postgresql_intake.pooled_driver(engine) as driver:  # back before the write
+            state = await postgresql_intake.read_link_state(
+                driver,
+                response_id=response_id,
+                digest=submission.entry_digest,
+                now=now,
+                period=period_label(now, period_kind),
+            )
+        if state.stored:
+            return True
+        if not state.usable:
+            raise LinkUsed() if attempt else LinkUnavailable()
+        if state.key_period_id is None or state.public_key is None:
+            raise NoSealingKey(
+                f"no sealing key for period {period_label(now, period_kind)}: "
+                "run `feedback keys rotate`"
+            )
+        assert state.link_id is not None
+        today = datetime.now(LONDON).date()
+        write = postgresql_intake.LinkWrite(
+            link_id=state.link_id,
+            response_id=response_id,
+            survey_version_id=submission.survey_version_id,
+            consent_notice_version_id=submission.consent_notice_version_id,
+            service_id=state.service_id,
+            borough=state.borough,
+            channel=state.channel,
+            language=submission.language,
+            submitted_on=today,
+            key_period_id=state.key_period_id,
+            sealed=_seal_answers(state.public_key, submission, response_id),
+            receipt_digest=receipt_digest(code),
+            month=today.strftime("%Y-%m"),
+            counted=sorted(set(submission.counted)),
+        )
+        if await postgresql_intake.write_link_response(engine, write):
+            return False
+    raise LinkUsed()
+
+
+def _seal_answers(public_key: bytes, submission: Submission, response_id: str) -> bytes:
+    return seal(
+        public_key,
+        msgspec.json.encode({"answers": submission.answers, "language": submission.language}),
+        response_associated_data(response_id, submission.survey_version_id),
+    )
 
 
 _RESPONSES = cast(Table, Response.__table__)

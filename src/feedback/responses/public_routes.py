@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.consultations import pupils
 from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.tokens import code_digest, token_digest
@@ -29,6 +31,11 @@ from feedback.responses.schemas import Submission
 from feedback.settings import Settings
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+# What `delete_cookie(COOKIE_NAME, path="/")` sends, built once: the thank-you page is the
+# busiest response, and Litestar rebuilds (deep-copies) each cookie object per response.
+_FORGET_ENTRY = {
+    "set-cookie": Cookie(key=COOKIE_NAME, path="/", expires=0, max_age=0).to_header(header="")
+}
 HTML = MediaType.HTML
 
 
@@ -66,7 +73,9 @@ async def _start_entry(
     db: AsyncSession, kind: str, digest: str, master_key: bytes, settings: Settings
 ) -> Response[Any]:
     entry = await links.redeem_digest(db, kind, digest)
-    version_id = await journey.latest_version_id(db, entry.survey_id)
+    version_id = await pupils.pinned_version_id(
+        db, kind, entry.entry_id
+    ) or await journey.latest_version_id(db, entry.survey_id)
     cookie = EntryCookie(kind=kind, digest=digest, survey_version_id=version_id)
     return _secure(settings, _with_entry(Redirect("/s", status_code=303), master_key, cookie))
 
@@ -102,7 +111,8 @@ class RespondentPages(Controller):
                 status_code=400,
                 context={
                     "code": data.code,
-                    "error": "That code did not work. Check it with the person who gave it to you.",
+                    "error": "That code did not work. It may be mistyped, or the session may be "
+                    "full or closed. Check it with the person who gave it to you.",
                 },
             )
 
@@ -148,14 +158,18 @@ class RespondentPages(Controller):
     ) -> Response[Any]:
         cookie, survey = await self._session(db, master_key, request)
         cookie = self._language(cookie, survey, lang)
-        if cookie.consented or survey.notice is None:
+        pupil = await pupils.class_entry(db, cookie.kind, cookie.digest)
+        if cookie.consented or (survey.notice is None and pupil is None):
             return _secure(
                 settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, cookie)
             )
         page = Template(
-            "public/consent.html",
+            "public/assent.html" if pupil else "public/consent.html",
             context=self._context(survey, cookie)
-            | {"notice": journey.notice_text(survey, cookie.language)},
+            | {
+                "notice": journey.notice_text(survey, cookie.language),
+                "purpose": await pupils.round_purpose(db, cookie.kind, cookie.digest),
+            },
         )
         return _secure(settings, _with_entry(page, master_key, cookie))
 
@@ -191,19 +205,20 @@ class RespondentPages(Controller):
         self, db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         cookie, survey = await self._session(db, master_key, request)
-        if not cookie.consented and survey.notice is not None:
+        if not cookie.consented and (
+            survey.notice is not None or await pupils.class_entry(db, cookie.kind, cookie.digest)
+        ):
             return Redirect("/s", status_code=303)
         return self._questions(survey, cookie, {}, {}, master_key=master_key)
 
     @post("/s/questions", media_type=HTML)
-    async def submit(
-        self,
-        db: AsyncSession,
-        master_key: bytes,
-        settings: Settings,
-        queue: JobQueue,
-        request: Request[Any, Any, Any],
-    ) -> Response[Any]:
+    async def submit(self, db: AsyncSession, request: Request[Any, Any, Any]) -> Response[Any]:
+        # The busiest route reads the app-wide values from state rather than injecting them:
+        # several injected values are resolved in a task group, a cost on every request.
+        state = request.app.state
+        master_key: bytes = state.master_key
+        settings: Settings = state.settings
+        queue: JobQueue = state.queue
         form = await request.form()
         cookie, survey = await self._session(db, master_key, request, str(form.get("entry", "")))
         fields = {key: form.getall(key) for key in form}
@@ -243,9 +258,8 @@ class RespondentPages(Controller):
                 "receipt": receipt,
                 "thanks": journey.in_language(survey.published.definition.thanks, cookie.language),
             },
-            headers={"Clear-Site-Data": '"cache", "cookies", "storage"'},
+            headers={"Clear-Site-Data": '"cache", "cookies", "storage"', **_FORGET_ENTRY},
         )
-        page.delete_cookie(COOKIE_NAME, path="/")
         return page
 
     @staticmethod
@@ -258,7 +272,8 @@ class RespondentPages(Controller):
         cookie = decode_entry(master_key, request.cookies.get(COOKIE_NAME) or carried)
         if cookie is None:
             raise LinkUnavailable()
-        return cookie, await journey.survey_for_respondent(db, cookie.survey_version_id)
+        survey = await journey.survey_for_respondent(db, cookie.survey_version_id)
+        return cookie, (await pupils.survey_for_entry(db, cookie.kind, cookie.digest, survey))[0]
 
     @staticmethod
     def _language(

@@ -14,6 +14,8 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.actions.models import STATUS_WORDS
+from feedback.actions.public import published_for
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
 from feedback.responses.errors import ReceiptUnknown
 from feedback.responses.intake import receipt_digest
@@ -21,7 +23,7 @@ from feedback.responses.journey import in_language
 from feedback.responses.models import Response, WithdrawalRequest
 from feedback.responses.schemas import ReceiptRecord, ReceiptView, WithdrawalAsked
 from feedback.surveys.definition import PublishedSurvey
-from feedback.surveys.models import SurveyVersion
+from feedback.surveys.models import Survey, SurveyVersion
 
 __all__ = ["look_up_receipt", "records_for_receipt", "request_withdrawal"]
 
@@ -104,7 +106,17 @@ async def look_up_receipt(
 async def records_for_receipt(
     session: AsyncSession, *, survey_id: int, service_id: int
 ) -> list[ReceiptRecord]:
-    """The published "you said, we did" records for this survey and service, newest first.
-    They will be read from the published actions once those records exist; until then no
-    survey has any, and the receipt page says so."""
-    return []
+    """The published "you said, we did" records for this survey and service, newest first
+    (drafts and records awaiting approval are never read: `actions.public` sees only
+    published ones)."""
+    slug = await session.scalar(select(Survey.slug).where(Survey.id == survey_id))
+    if slug is None:
+        return []
+    return [
+        ReceiptRecord(
+            title=record.title,
+            status=STATUS_WORDS.get(record.status, record.status),
+            summary=record.we_did,
+        )
+        for record in await published_for(session, survey_slug=slug, service_id=service_id)
+    ]

@@ -1,4 +1,4 @@
-"""Staff API: send a batch of SMS invitations, as JSON or as a CSV upload."""
+"""Staff API: queue a batch of SMS invitations (JSON or CSV upload) and follow its counts."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, Request, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
+from feedback.queue import JobQueue
 from feedback.settings import Settings
-from feedback.sms.invitations import InvitationsSent, numbers_from_csv, send_invitations
-from feedback.sms.provider import configured_provider
+from feedback.sms.delivery import BatchSummary, batch_summary
+from feedback.sms.invitations import (
+    InvitationsQueued,
+    QueuedBatch,
+    numbers_from_csv,
+    queue_invitations,
+)
 from feedback.web.guards import requires_role
 
 
@@ -29,19 +35,21 @@ class SmsInvitationsApi(Controller):
     tags = ["sms"]
     guards = [requires_role("lead", "service_manager")]
 
-    @post("/invitations", status_code=201)
+    @post("/invitations", status_code=202)
     async def invite(
         self,
         request: Request[Any, Any, Any],
         db: AsyncSession,
         staff: Staff,
         settings: Settings,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
+        queue: JobQueue,
         survey: str | None = None,
         service: str | None = None,
-    ) -> InvitationsSent:
+    ) -> InvitationsQueued:
         """JSON `{survey, service, numbers}`, or `text/csv` (numbers in the first column,
-        optional header) with `?survey=&service=`. Invalid numbers come back by row."""
+        optional header) with `?survey=&service=`. Invalid numbers come back by row; the
+        rest are sent in the background (202)."""
         body = await request.body()
         expires = None
         if request.headers.get("content-type", "").startswith("text/csv"):
@@ -60,14 +68,26 @@ class SmsInvitationsApi(Controller):
                 raise InvalidInput("body: expected JSON with survey, service and numbers") from None
             survey, service, expires = data.survey, data.service, data.expires
             rows = list(enumerate(data.numbers, start=1))
-        return await send_invitations(
+        queued = await queue_invitations(
             db,
             settings,
-            provider=configured_provider(settings),
-            master_key=master_key,
+            master_keys=master_keys,
             survey_slug=survey,
             service_name=service,
             rows=rows,
             actor=staff,
             expires_on=expires,
         )
+        await enqueue_sends(queue, queued)
+        return queued.outcome
+
+    @get("/invitations/{batch_id:int}")
+    async def batch(self, db: AsyncSession, staff: Staff, batch_id: int) -> BatchSummary:
+        """A batch's counts and delivery statuses (numbers are never kept)."""
+        return await batch_summary(db, batch_id, actor=staff)
+
+
+async def enqueue_sends(queue: JobQueue, queued: QueuedBatch) -> None:
+    """Hand each committed message to the worker; the job id makes a repeat a no-op."""
+    for job in queued.jobs:
+        await queue.enqueue("send_invitation", job.message_id, job.sealed, job_id=job.job_id)

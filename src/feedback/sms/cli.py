@@ -8,7 +8,7 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.cli import load_settings, reports_errors, run_with_session
-from feedback.crypto.master import load_master_key
+from feedback.crypto.master import load_master_keys
 from feedback.sms.numbers import normalise_sender
 from feedback.sms.outbox import OutboxProvider, read_outbox
 from feedback.sms.provider import Inbound
@@ -43,7 +43,7 @@ def receive(sender: str, text: str) -> None:
     from feedback.sms.service import receive_text, send_replies
 
     settings = load_settings()
-    master_key = load_master_key(settings)
+    master_keys = load_master_keys(settings).keys
     inbound = Inbound(
         sender=normalise_sender(sender), text=text, message_id="cli-" + secrets.token_hex(8)
     )
@@ -52,9 +52,10 @@ def receive(sender: str, text: str) -> None:
         reply = await receive_text(
             session,
             settings,
-            master_key=master_key,
+            master_key=master_keys[0],
             provider="outbox",
             inbound=inbound,
+            older_keys=master_keys[1:],
         )
         await send_replies(OutboxProvider(settings), inbound.sender, reply)
         return reply.messages

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from feedback.responses.journey import (
 from feedback.responses.schemas import Submission
 from feedback.settings import Settings
 from feedback.sms import state as store
+from feedback.sms.phrases import sms_phrase
 from feedback.sms.questions import hint, prompt, reply_values, sms_questions
 from feedback.sms.state import ConversationState, NumberKeys
 from feedback.surveys.definition import FreeText, Question
@@ -41,9 +43,7 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL
 MAX_RETRIES = 2
 # A survey takes about 15 texts even with BACK and retries; past this the number is looping.
 MAX_TEXTS_PER_CONVERSATION = 100
-STOPPED = "You will not get any more messages from us. Nothing you sent has been kept."
-UNKNOWN = "Sorry, we could not find that. To answer, text FEEDBACK and the code you were given."
-CLOSED = "Sorry, this survey is closed now. Thank you for your time."
+STOPPED = sms_phrase("stopped", "en")
 
 
 class Reply(msgspec.Struct, frozen=True):
@@ -55,20 +55,28 @@ class Reply(msgspec.Struct, frozen=True):
 
 
 async def handle_text(
-    session: AsyncSession, settings: Settings, *, master_key: bytes, sender: str, text: str
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    master_key: bytes,
+    sender: str,
+    text: str,
+    older_keys: Sequence[bytes] = (),
 ) -> Reply:
-    """Take one inbound text from `sender` (E.164) and decide the replies."""
-    keys = store.keys_for(master_key, sender)
+    """Take one inbound text from `sender` (E.164) and decide the replies. `older_keys`
+    are the other configured master keys: an opt-out hashed under one of them still holds."""
+    keys = store.keys_for(master_key, sender, older_keys)
     words = text.strip().split()
     first = words[0].upper() if words else ""
     if first in STOP_WORDS and len(words) == 1:
+        live = await store.load_conversation(session, keys)
         await store.end_conversation(session, keys)
         await store.opt_out(session, keys.lookup)
         await session.commit()
-        return Reply([STOPPED])
+        return Reply([sms_phrase("stopped", live.language if live else "en")])
     if first == KEYWORD:
         return await _start(session, settings, master_key, keys, words[1:])
-    if await store.is_opted_out(session, keys.lookup):
+    if await store.is_opted_out(session, keys.every_lookup):
         return Reply([])
     conversation = await store.load_conversation(session, keys)
     if conversation is None:
@@ -98,7 +106,7 @@ async def _unrecognised(
     except TooManyAttempts:
         return Reply([])
     await record_wrong_guess(session, client)
-    return Reply([f"{UNKNOWN} {settings.card_help_line}"])
+    return Reply([f"{sms_phrase('unknown', 'en')} {settings.card_help_line}"])
 
 
 async def _start(
@@ -119,7 +127,8 @@ async def _start(
         return Reply([])
     except LinkUnavailable:
         await session.commit()
-        return Reply([f"{UNKNOWN} {settings.card_help_line}"])
+        asked = words[1].lower() if len(words) > 1 else "en"  # the language asked for, if any
+        return Reply([f"{sms_phrase('unknown', asked)} {settings.card_help_line}"])
     survey = await survey_for_respondent(session, await latest_version_id(session, entry.survey_id))
     wanted = words[1].lower() if len(words) > 1 else "en"
     language = wanted if wanted in languages_of(survey) else "en"
@@ -129,12 +138,9 @@ async def _start(
         language=language,
         form_nonce=secrets.token_hex(16),
     )
-    await store.opt_back_in(session, keys.lookup)
+    await store.opt_back_in(session, keys.every_lookup)
     questions = sms_questions(survey)
-    welcome = (
-        f"Thank you. There are up to {len(questions)} short questions. Your answers are "
-        "anonymous. Reply SKIP to skip a question, BACK to go back, HELP for help, STOP to stop."
-    )
+    welcome = sms_phrase("welcome", language, count=len(questions))
     return await _ask_next(session, settings, master_key, keys, conversation, survey, [welcome])
 
 
@@ -162,7 +168,13 @@ async def _step(
     if command == "SKIP":
         if not question.optional:
             return await _retry(
-                session, settings, keys, conversation, survey, question, "This one needs an answer."
+                session,
+                settings,
+                keys,
+                conversation,
+                survey,
+                question,
+                sms_phrase("needs_answer", conversation.language),
             )
         conversation.form.pop(question.id, None)
         return await _ask_next(session, settings, master_key, keys, conversation, survey, [])
@@ -210,7 +222,7 @@ async def _retry(
     conversation.retries += 1
     advice = hint(question, survey, conversation.language)
     if conversation.retries > MAX_RETRIES and question.optional:
-        advice += " Or reply SKIP to move on."
+        advice += " " + sms_phrase("or_skip", conversation.language)
     await store.save_conversation(
         session, keys, conversation, hours=settings.sms_conversation_hours
     )
@@ -299,10 +311,12 @@ async def _finish(
     except (LinkUsed, LinkUnavailable):
         await store.end_conversation(session, keys)
         await session.commit()
-        return Reply([*before, CLOSED])
-    thanks = (
-        f"Thank you. Your receipt code is {receipt.code}. Keep it if you might want to "
-        f"withdraw your answers or see what changed: {settings.public_base_url}/receipt"
+        return Reply([*before, sms_phrase("closed", conversation.language)])
+    thanks = sms_phrase(
+        "receipt",
+        conversation.language,
+        code=receipt.code,
+        url=f"{settings.public_base_url}/receipt",
     )
     stored = None if receipt.repeated else receipt.response_id
     return Reply([*before, thanks, settings.card_help_line], stored_response_id=stored)

@@ -5,6 +5,7 @@
                  └─ NumberInvalid        a number is not a UK mobile
     NotFound     ── ProviderNotConfigured a webhook for a provider with no credentials (404)
     FeedbackError ─ ProviderFailed       the provider refused or could not be reached
+                  └─ SendDeferred        a send must wait for the provider's rate limit (jobs only)
 
 Messages are fixed phrases: they never echo a number, a message text or a signature.
 """
@@ -36,3 +37,11 @@ class ProviderNotConfigured(NotFound):
 class ProviderFailed(FeedbackError):
     def __init__(self, provider: str, status: int | str) -> None:
         super().__init__(f"SMS provider {provider!r} did not accept the message ({status})")
+
+
+class SendDeferred(FeedbackError):
+    """The provider's rate limit has this message wait `seconds`; its job is deferred."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"SMS send deferred {seconds:.2f}s by the provider rate limit")
+        self.seconds = seconds

@@ -1,9 +1,9 @@
 """Neutral invitations by text: a batch of numbers in, one single-use link each, out.
 
-Numbers live only in memory for the length of the call: the batch row keeps counts and
-the provider's statuses, the opt-out check uses keyed hashes, and a problem is reported by
-row number, never by number. Sending happens here, synchronously (there is no job queue
-to hand it to yet).
+Numbers live only in memory for the length of the call: the batch row keeps counts, each
+message row an idempotency key and a status, the opt-out check uses keyed hashes, and a
+problem is reported by row number, never by number. Sending is left to background jobs
+(`feedback.sms.sending`): each carries its number and link sealed for the worker.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections import Counter
+import secrets
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import msgspec
@@ -25,10 +26,10 @@ from feedback.links.service import LONDON, create_links
 from feedback.organisations.models import Service
 from feedback.settings import Settings
 from feedback.sms import state as store
-from feedback.sms.errors import NumberInvalid, ProviderFailed
-from feedback.sms.models import SmsInvitationBatch
+from feedback.sms.errors import NumberInvalid
+from feedback.sms.models import SmsInvitationBatch, SmsInvitationMessage
 from feedback.sms.numbers import number_key, parse_uk_mobile
-from feedback.sms.provider import SmsProvider
+from feedback.sms.sending import Recipient, seal_recipient
 
 log = logging.getLogger(__name__)
 MAX_NUMBERS = 5_000
@@ -39,17 +40,36 @@ class RowProblem(msgspec.Struct, frozen=True):
     problem: str
 
 
-class InvitationsSent(msgspec.Struct, frozen=True):
-    """What happened to a batch; `mode` says the sending was done before this answer."""
+class InvitationsQueued(msgspec.Struct, frozen=True):
+    """A batch accepted for sending; `mode` says the messages go out in the background
+    (follow them at GET /api/v1/sms/invitations/{batch_id})."""
 
     batch_id: int
     requested: int
     invalid: list[RowProblem]
     opted_out: int
-    sent: int
-    failed: int
-    statuses: dict[str, int]
-    mode: str = "synchronous"
+    queued: int
+    mode: str = "background"
+
+
+class SendJob(msgspec.Struct, frozen=True):
+    """One `send_invitation` job to enqueue once the batch is committed."""
+
+    message_id: int
+    job_id: str
+    sealed: str
+
+
+class QueuedBatch(msgspec.Struct, frozen=True):
+    outcome: InvitationsQueued
+    jobs: list[SendJob]
+
+
+class CheckedNumbers(msgspec.Struct, frozen=True):
+    """Rows checked before sending: the valid numbers (E.164) and problems by row."""
+
+    valid: list[str]
+    invalid: list[RowProblem]
 
 
 def numbers_from_csv(text: str) -> list[tuple[int, str]]:
@@ -90,33 +110,45 @@ async def _check_scope(session: AsyncSession, service_name: str, actor: Staff | 
         raise NotFound(f"service: no service named {service_name!r}")
 
 
-async def send_invitations(
+def check_numbers(rows: list[tuple[int, str]]) -> CheckedNumbers:
+    """Validate rows without sending or storing anything (the console's preview step)."""
+    if not 1 <= len(rows) <= MAX_NUMBERS:
+        raise InvalidInput(f"numbers: give between 1 and {MAX_NUMBERS}")
+    valid, problems = _parse_rows(rows)
+    return CheckedNumbers(valid=valid, invalid=problems)
+
+
+async def queue_invitations(
     session: AsyncSession,
     settings: Settings,
     *,
-    provider: SmsProvider,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     survey_slug: str,
     service_name: str,
     rows: list[tuple[int, str]],
     actor: Staff | None,
     expires_on: date | None = None,
-) -> InvitationsSent:
-    """Send each valid, not opted-out UK mobile its own single-use link (channel sms)."""
-    if not 1 <= len(rows) <= MAX_NUMBERS:
-        raise InvalidInput(f"numbers: give between 1 and {MAX_NUMBERS}")
+    dropped_invalid: int = 0,
+) -> QueuedBatch:
+    """Create the batch, one single-use link (channel sms) and one message row per valid,
+    not opted-out UK mobile, in one commit; returns the sealed jobs to enqueue after it.
+    `dropped_invalid` counts invalid rows a console check already took out."""
+    checked = check_numbers(rows)
     await _check_scope(session, service_name, actor)
-    valid, problems = _parse_rows(rows)
-    keys = [number_key(master_key, number) for number in valid]
-    stopped = await store.opted_out_among(session, keys)
-    recipients = [n for n, k in zip(valid, keys, strict=True) if k not in stopped]
+    master_key = master_keys[0]
+    stopped = await store.opted_out_among(
+        session, [number_key(key, n) for n in checked.valid for key in master_keys]
+    )
+    recipients = [
+        n for n in checked.valid if not any(number_key(key, n) in stopped for key in master_keys)
+    ]
     batch = SmsInvitationBatch(
-        requested=len(rows),
-        invalid=len(problems),
-        opted_out=len(valid) - len(recipients),
+        requested=len(rows) + dropped_invalid,
+        invalid=len(checked.invalid) + dropped_invalid,
+        opted_out=len(checked.valid) - len(recipients),
         created_on=datetime.now(LONDON).date(),
     )
-    statuses: Counter[str] = Counter()
+    sealed: list[tuple[str, str]] = []  # (idempotency key, sealed recipient)
     if recipients:
         links = await create_links(
             session,
@@ -130,13 +162,18 @@ async def send_invitations(
         )
         batch.link_batch_id = links.batch_id
         for number, link in zip(recipients, links.links, strict=True):
-            statuses[
-                await _send_one(provider, number, settings.sms_invitation_template, link.url)
-            ] += 1
-    batch.failed = statuses.pop("failed", 0)
-    batch.sent = sum(statuses.values())
-    batch.statuses = msgspec.json.encode(dict(sorted(statuses.items()))).decode()
+            key = secrets.token_hex(16)
+            recipient = Recipient(number=number, url=link.url)
+            sealed.append((key, seal_recipient(master_key, key, recipient)))
     session.add(batch)
+    await session.flush()
+    messages = [
+        SmsInvitationMessage(
+            batch_id=batch.id, idempotency_key=key, provider=settings.sms_provider, status="queued"
+        )
+        for key, _ in sealed
+    ]
+    session.add_all(messages)
     await session.flush()
     record_audit(
         session,
@@ -146,22 +183,17 @@ async def send_invitations(
         target_id=batch.id,
     )
     await session.commit()
-    log.info("sms invitations sent", extra={"sent": batch.sent, "failed": batch.failed})
-    return InvitationsSent(
-        batch_id=batch.id,
-        requested=batch.requested,
-        invalid=problems,
-        opted_out=batch.opted_out,
-        sent=batch.sent,
-        failed=batch.failed,
-        statuses=dict(statuses),
+    log.info("sms invitations queued", extra={"queued": len(sealed)})
+    return QueuedBatch(
+        outcome=InvitationsQueued(
+            batch_id=batch.id,
+            requested=batch.requested,
+            invalid=checked.invalid,
+            opted_out=batch.opted_out,
+            queued=len(sealed),
+        ),
+        jobs=[
+            SendJob(message_id=m.id, job_id=f"sms-invite:{m.idempotency_key}", sealed=box)
+            for m, (_key, box) in zip(messages, sealed, strict=True)
+        ],
     )
-
-
-async def _send_one(provider: SmsProvider, number: str, template: str, url: str) -> str:
-    """The provider's status for one invitation, or "failed"; a failure is not retried
-    here, so a number is never texted twice by one batch."""
-    try:
-        return (await provider.send(number, template.replace("URL", url))).status
-    except ProviderFailed:
-        return "failed"

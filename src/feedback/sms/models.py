@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback.db.base import Base, UTCDateTime
@@ -42,7 +42,8 @@ class SmsInboundSeen(Base):
 
 
 class SmsInvitationBatch(Base):
-    """One send of invitations: counts and provider statuses only, never the numbers."""
+    """One send of invitations: counts only, never the numbers. Delivery statuses live on
+    its messages, one row each, so concurrent jobs and callbacks never race on a counter."""
 
     __tablename__ = "sms_invitation_batches"
 
@@ -53,7 +54,32 @@ class SmsInvitationBatch(Base):
     requested: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     opted_out: Mapped[int] = mapped_column(Integer, default=0)
-    sent: Mapped[int] = mapped_column(Integer, default=0)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-    statuses: Mapped[str] = mapped_column(String(400), default="{}")
     created_on: Mapped[date] = mapped_column(Date)
+
+
+class SmsInvitationMessage(Base):
+    """One invitation to send: its idempotency key and delivery status, never its number
+    (that travels to the worker sealed inside the job and is forgotten once sent).
+    `provider_digest` is a hash of the provider's message id, to match status callbacks."""
+
+    __tablename__ = "sms_invitation_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("sms_invitation_batches.id", ondelete="CASCADE"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(32), unique=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    send_after: Mapped[float | None] = mapped_column(Float, default=None)
+    provider_digest: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+
+
+class SmsSendPace(Base):
+    """Per provider, the earliest time (epoch seconds) the next message may go: every
+    process reserves its slot here, so the provider's rate limit holds across workers."""
+
+    __tablename__ = "sms_send_pace"
+
+    provider: Mapped[str] = mapped_column(String(20), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

@@ -22,7 +22,7 @@ from feedback.sms.errors import (
     SignatureInvalid,
 )
 from feedback.sms.numbers import normalise_sender
-from feedback.sms.provider import Inbound, InboundRequest, Sent
+from feedback.sms.provider import Inbound, InboundRequest, Sent, StatusUpdate
 
 TIMEOUT_SECONDS = 10
 
@@ -31,6 +31,11 @@ class _NotifyInbound(msgspec.Struct, frozen=True):
     id: str
     source_number: str
     message: str
+
+
+class _NotifyStatus(msgspec.Struct, frozen=True):
+    id: str
+    status: str
 
 
 class NotifyProvider:
@@ -80,11 +85,24 @@ class NotifyProvider:
         # Notify's first status for every accepted message is "created".
         return Sent(message_id=str(answer["id"]), status="created")
 
-    def parse_inbound(self, request: InboundRequest) -> Inbound:
+    def _check_token(self, request: InboundRequest) -> None:
         given = request.headers.get("authorization", "")
         expected = f"Bearer {self.inbound_token}" if self.inbound_token else None
         if expected is None or not hmac.compare_digest(given.encode(), expected.encode()):
             raise SignatureInvalid()
+
+    def parse_status(self, request: InboundRequest) -> StatusUpdate:
+        """Notify's delivery receipt, with the same callback bearer token as inbound texts
+        (set both callbacks to one token in Notify). Only `id` and `status` are read."""
+        self._check_token(request)
+        try:
+            body = msgspec.json.decode(request.body, type=_NotifyStatus)
+        except msgspec.DecodeError:
+            raise InboundMalformed("expected Notify's JSON with id and status") from None
+        return StatusUpdate(message_id=body.id, status=body.status)
+
+    def parse_inbound(self, request: InboundRequest) -> Inbound:
+        self._check_token(request)
         try:
             body = msgspec.json.decode(request.body, type=_NotifyInbound)
         except msgspec.DecodeError:

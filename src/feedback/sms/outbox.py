@@ -18,9 +18,9 @@ import msgspec
 
 from feedback.crypto.master import load_master_key
 from feedback.settings import Settings
-from feedback.sms.errors import InboundMalformed
+from feedback.sms.errors import InboundMalformed, ProviderNotConfigured
 from feedback.sms.numbers import last_digits, normalise_sender, number_key
-from feedback.sms.provider import Inbound, InboundRequest, Sent
+from feedback.sms.provider import Inbound, InboundRequest, Sent, StatusUpdate
 
 OUTBOX_FILE = "sms-outbox.jsonl"
 
@@ -60,6 +60,10 @@ class OutboxProvider:
         )
         append_message(self.path, message)
         return Sent(message_id=message.message_id, status="delivered")
+
+    def parse_status(self, request: InboundRequest) -> StatusUpdate:
+        """The outbox reports "delivered" as it writes: it never calls back."""
+        raise ProviderNotConfigured("outbox status callbacks")
 
     def parse_inbound(self, request: InboundRequest) -> Inbound:
         """Local inbound texts are JSON `{"sender": ..., "text": ...}` from the CLI."""

@@ -1,8 +1,8 @@
 """The one small interface every SMS provider implements, and the choice made by settings.
 
-A provider sends a text and reads an inbound webhook. Reading checks the provider's own
-signature or token first: a request that fails raises SignatureInvalid before any of its
-content is looked at.
+A provider sends a text and reads an inbound webhook or a delivery-status callback.
+Reading checks the provider's own signature or token first: a request that fails raises
+SignatureInvalid before any of its content is looked at.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ class Inbound(msgspec.Struct, frozen=True):
     message_id: str
 
 
+class StatusUpdate(msgspec.Struct, frozen=True):
+    """A provider's delivery report: its message id and its status word. Nothing else of
+    the callback (in particular the recipient's number) is read or kept."""
+
+    message_id: str
+    status: str
+
+
 class InboundRequest(msgspec.Struct, frozen=True):
     """A webhook request, free of any web framework: the public URL it was sent to, its
     headers (lower-case names) and its raw body."""
@@ -45,6 +53,8 @@ class SmsProvider(Protocol):
     async def send(self, to: str, body: str) -> Sent: ...
 
     def parse_inbound(self, request: InboundRequest) -> Inbound: ...
+
+    def parse_status(self, request: InboundRequest) -> StatusUpdate: ...
 
 
 def provider_named(settings: Settings, name: str) -> SmsProvider:

@@ -6,6 +6,7 @@ Logs name the provider and counts only, never a number or a message's words.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,14 +21,25 @@ log = logging.getLogger(__name__)
 
 
 async def receive_text(
-    session: AsyncSession, settings: Settings, *, master_key: bytes, provider: str, inbound: Inbound
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    master_key: bytes,
+    provider: str,
+    inbound: Inbound,
+    older_keys: Sequence[bytes] = (),
 ) -> Reply:
     """Handle one inbound text once: a redelivered provider message id gets no second reply."""
     if not await store.first_delivery(session, provider, message_digest(inbound.message_id)):
         log.info("sms inbound repeated", extra={"provider": provider})
         return Reply([])
     reply = await handle_text(
-        session, settings, master_key=master_key, sender=inbound.sender, text=inbound.text
+        session,
+        settings,
+        master_key=master_key,
+        sender=inbound.sender,
+        text=inbound.text,
+        older_keys=older_keys,
     )
     log.info("sms inbound handled", extra={"provider": provider, "replies": len(reply.messages)})
     return reply

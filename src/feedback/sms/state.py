@@ -3,11 +3,18 @@
 The state (where the respondent is and the answers so far) is sealed with AES-GCM under a
 key derived from the phone number itself, so the row is unreadable without the phone; it
 lives at most `sms_conversation_hours` and is deleted when the survey ends or is stopped.
+
+Opt-outs across master-key rotation: a STOP is stored under the current master key's
+hash, and every check looks under every configured key's hash, so an opt-out made before
+a rotation still holds while the older key stays configured. A number cannot be re-hashed
+without the number, so removing an old master key forgets the opt-outs stored only under
+it: keep retired master keys configured (they are only read) for as long as opt-outs matter.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import msgspec
@@ -40,12 +47,20 @@ class ConversationState(msgspec.Struct, kw_only=True):
 
 
 class NumberKeys(msgspec.Struct, frozen=True):
+    """`lookup` (under the current master key) names new rows; `every_lookup` adds the
+    hashes under older configured master keys, so an opt-out survives a key rotation."""
+
     lookup: str
     sealing: bytes
+    every_lookup: tuple[str, ...] = ()
 
 
-def keys_for(master_key: bytes, e164: str) -> NumberKeys:
-    return NumberKeys(lookup=number_key(master_key, e164), sealing=state_key(master_key, e164))
+def keys_for(master_key: bytes, e164: str, older: Sequence[bytes] = ()) -> NumberKeys:
+    lookup = number_key(master_key, e164)
+    others = tuple(number_key(key, e164) for key in older if key != master_key)
+    return NumberKeys(
+        lookup=lookup, sealing=state_key(master_key, e164), every_lookup=(lookup, *others)
+    )
 
 
 def _seal(keys: NumberKeys, state: ConversationState) -> bytes:
@@ -90,8 +105,9 @@ async def end_conversation(session: AsyncSession, keys: NumberKeys) -> None:
     await session.execute(delete(SmsConversation).where(SmsConversation.number_key == keys.lookup))
 
 
-async def is_opted_out(session: AsyncSession, lookup: str) -> bool:
-    return await session.get(SmsOptOut, lookup) is not None
+async def is_opted_out(session: AsyncSession, lookups: Sequence[str]) -> bool:
+    """True when the number replied STOP under any configured master key's hash."""
+    return bool(await opted_out_among(session, list(lookups)))
 
 
 async def opted_out_among(session: AsyncSession, lookups: list[str]) -> set[str]:
@@ -107,13 +123,14 @@ async def opted_out_among(session: AsyncSession, lookups: list[str]) -> set[str]
 
 
 async def opt_out(session: AsyncSession, lookup: str) -> None:
-    if not await is_opted_out(session, lookup):
+    """Stored under the current master key's hash, which outlives the older keys."""
+    if await session.get(SmsOptOut, lookup) is None:
         session.add(SmsOptOut(number_key=lookup, opted_out_on=datetime.now(LONDON).date()))
         await session.flush()
 
 
-async def opt_back_in(session: AsyncSession, lookup: str) -> None:
-    await session.execute(delete(SmsOptOut).where(SmsOptOut.number_key == lookup))
+async def opt_back_in(session: AsyncSession, lookups: Sequence[str]) -> None:
+    await session.execute(delete(SmsOptOut).where(SmsOptOut.number_key.in_(list(lookups))))
 
 
 async def first_delivery(session: AsyncSession, provider: str, message_digest: str) -> bool:

@@ -19,7 +19,7 @@ from feedback.sms.errors import (
     SignatureInvalid,
 )
 from feedback.sms.numbers import normalise_sender
-from feedback.sms.provider import Inbound, InboundRequest, Sent
+from feedback.sms.provider import Inbound, InboundRequest, Sent, StatusUpdate
 
 TIMEOUT_SECONDS = 10
 
@@ -28,8 +28,15 @@ class TwilioProvider:
     name = "twilio"
 
     def __init__(
-        self, *, account_sid: str, auth_token: str, sender: str | None, base_url: str
+        self,
+        *,
+        account_sid: str,
+        auth_token: str,
+        sender: str | None,
+        base_url: str,
+        status_callback: str | None = None,
     ) -> None:
+        self.status_callback = status_callback
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.sender = sender
@@ -44,6 +51,7 @@ class TwilioProvider:
             auth_token=settings.sms_twilio_auth_token,
             sender=settings.sms_twilio_from,
             base_url=settings.sms_twilio_base_url,
+            status_callback=f"{settings.public_base_url}/sms/status/twilio",
         )
 
     async def send(self, to: str, body: str) -> Sent:
@@ -56,7 +64,7 @@ class TwilioProvider:
             async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
                 answer = await client.post(
                     url,
-                    data={"To": to, sender_field: self.sender, "Body": body},
+                    data=self._send_fields(to, sender_field, body),
                     auth=(self.account_sid, self.auth_token),
                 )
         except httpx.HTTPError:
@@ -66,7 +74,30 @@ class TwilioProvider:
         message = answer.json()
         return Sent(message_id=str(message["sid"]), status=str(message.get("status", "queued")))
 
+    def _send_fields(self, to: str, sender_field: str, body: str) -> dict[str, str]:
+        fields = {"To": to, sender_field: self.sender or "", "Body": body}
+        if self.status_callback:  # Twilio reports delivery there, signed like inbound texts
+            fields["StatusCallback"] = self.status_callback
+        return fields
+
+    def parse_status(self, request: InboundRequest) -> StatusUpdate:
+        """Twilio's status callback (form fields MessageSid and MessageStatus), signed."""
+        fields = self._signed_fields(request)
+        if "MessageSid" not in fields or "MessageStatus" not in fields:
+            raise InboundMalformed("expected Twilio's form fields MessageSid and MessageStatus")
+        return StatusUpdate(message_id=fields["MessageSid"], status=fields["MessageStatus"])
+
     def parse_inbound(self, request: InboundRequest) -> Inbound:
+        fields = self._signed_fields(request)
+        if "From" not in fields or "MessageSid" not in fields:
+            raise InboundMalformed("expected Twilio's form fields From, Body and MessageSid")
+        return Inbound(
+            sender=normalise_sender(fields["From"]),
+            text=fields.get("Body", ""),
+            message_id=fields["MessageSid"],
+        )
+
+    def _signed_fields(self, request: InboundRequest) -> dict[str, str]:
         signature = request.headers.get("x-twilio-signature", "")
         try:
             fields = {
@@ -80,10 +111,6 @@ class TwilioProvider:
         valid = RequestValidator(self.auth_token).validate(request.url, fields or {}, signature)
         if not signature or not valid:
             raise SignatureInvalid()
-        if not fields or "From" not in fields or "MessageSid" not in fields:
-            raise InboundMalformed("expected Twilio's form fields From, Body and MessageSid")
-        return Inbound(
-            sender=normalise_sender(fields["From"]),
-            text=fields.get("Body", ""),
-            message_id=fields["MessageSid"],
-        )
+        if not fields:
+            raise InboundMalformed("expected Twilio's form fields")
+        return fields

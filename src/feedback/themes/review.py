@@ -4,7 +4,8 @@ open one response's redacted free text. Every decision and every opening is audi
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import msgspec
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.audit import record_audit
@@ -12,13 +13,21 @@ from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
 from feedback.errors import InvalidInput, NotFound
 from feedback.responses.models import Response
+from feedback.surveys.definition import FreeText, PublishedSurvey, all_questions
 from feedback.themes.models import ResponseTagging, ThemeTag
-from feedback.themes.opening import open_response
+from feedback.themes.opening import open_response, stored
 from feedback.themes.redaction import redact
 from feedback.themes.schemas import RedactedAnswers, ReviewItem, TagOut, ThemeDecision
 from feedback.themes.taxonomy import load_taxonomy
 
-__all__ = ["decide_theme", "open_redacted", "responses_to_review"]
+__all__ = [
+    "decide_theme",
+    "free_text_questions",
+    "open_redacted",
+    "responses_to_review",
+    "review_item",
+    "review_queue_size",
+]
 
 
 def _in_scope(staff: Staff, service_id: int) -> bool:
@@ -55,6 +64,52 @@ async def responses_to_review(
         ReviewItem(response_id=rid, reason=reason or "", tags=await _tags(session, rid))
         for rid, reason, _service in rows
     ]
+
+
+async def review_queue_size(session: AsyncSession, staff: Staff) -> int:
+    """How many responses in the reader's scope wait for a person."""
+    query = (
+        select(func.count())
+        .select_from(ResponseTagging)
+        .join(Response, Response.id == ResponseTagging.response_id)
+        .where(ResponseTagging.needs_review.is_(True))
+    )
+    scope = staff.service_scope()
+    if scope is not None:
+        query = query.where(Response.service_id.in_(scope))
+    return int(await session.scalar(query) or 0)
+
+
+async def review_item(session: AsyncSession, staff: Staff, response_id: str) -> ReviewItem:
+    """One response's review state and tags (no text), whether or not it is still queued."""
+    await _response_in_scope(session, staff, response_id)
+    reason = await session.scalar(
+        select(ResponseTagging.review_reason).where(ResponseTagging.response_id == response_id)
+    )
+    return ReviewItem(
+        response_id=response_id, reason=reason or "", tags=await _tags(session, response_id)
+    )
+
+
+def _english(text: str | dict[str, str] | None) -> str | None:
+    return text.get("en") if isinstance(text, dict) else text
+
+
+async def free_text_questions(
+    session: AsyncSession, staff: Staff, response_id: str
+) -> dict[str, str]:
+    """The free-text questions of the response's survey version (id -> English wording),
+    read from the published definition: nothing is opened."""
+    await _response_in_scope(session, staff, response_id)
+    row = await stored(session, response_id)
+    if row is None:
+        raise NotFound(f"response {response_id} does not exist")
+    published = msgspec.json.decode(row.definition, type=PublishedSurvey)
+    return {
+        question.id: _english(question.text) or question.id
+        for _path, question in all_questions(published.definition)
+        if isinstance(question, FreeText)
+    }
 
 
 async def _response_in_scope(session: AsyncSession, staff: Staff, response_id: str) -> None:

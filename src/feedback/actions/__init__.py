@@ -1,0 +1,1 @@
+"""You said, we did: records linking feedback to service changes, approval, history, feeds."""

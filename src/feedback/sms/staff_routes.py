@@ -1,0 +1,173 @@
+"""Console pages "SMS invitations": upload a CSV of numbers, see each row checked before
+anything is sent, send, then follow the batch's counts. Numbers are never shown again and
+never stored: between check and send they travel sealed in the form (see sms/preview.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar.utils.scope.state import ScopeState
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.errors import InvalidInput, NotFound
+from feedback.organisations.service import list_services
+from feedback.queue import JobQueue
+from feedback.settings import Settings
+from feedback.sms.api_routes import enqueue_sends
+from feedback.sms.delivery import batch_summary
+from feedback.sms.invitations import check_numbers, numbers_from_csv, queue_invitations
+from feedback.sms.preview import new_preview, open_preview, seal_preview
+from feedback.surveys.service import list_surveys
+from feedback.web.guards import requires_role
+
+BASE = "/staff/sms"
+MAX_UPLOAD_BYTES = 200_000
+
+
+@dataclass
+class UploadForm:
+    survey: str = ""
+    service: str = ""
+    numbers: UploadFile | None = None
+
+
+@dataclass
+class SendForm:
+    sealed: str = ""
+
+
+class SmsInvitationPages(Controller):
+    path = BASE
+    guards = [requires_role("lead", "service_manager")]
+
+    @get("/", media_type=MediaType.HTML)
+    async def form(self, db: AsyncSession, staff: Staff) -> Template:
+        return await _form(db, staff, UploadForm(), None)
+
+    @post("/check", media_type=MediaType.HTML)
+    async def check(
+        self,
+        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        staff: Staff,
+        master_keys: tuple[bytes, ...],
+    ) -> Template:
+        """Each row checked, nothing stored, nothing sent; valid numbers go into a sealed
+        preview for the confirm button."""
+        _keep_csrf_token(request)
+        try:
+            rows = await _rows(data)
+            await _check_service(db, staff, data.service)
+            checked = check_numbers(rows)
+        except (InvalidInput, NotFound) as problem:
+            return await _form(db, staff, data, problem.message, status=400)
+        preview = new_preview(
+            staff_id=staff.id,
+            survey=data.survey,
+            service=data.service,
+            numbers=checked.valid,
+            requested=len(rows),
+            invalid=len(checked.invalid),
+        )
+        return Template(
+            "staff/sms_check.html",
+            context={
+                "staff": staff,
+                "survey": data.survey,
+                "service": data.service,
+                "rows": len(rows),
+                "valid": len(checked.valid),
+                "problems": checked.invalid,
+                "sealed": seal_preview(master_keys[0], preview) if checked.valid else "",
+            },
+        )
+
+    @post("/send", media_type=MediaType.HTML)
+    async def send(
+        self,
+        data: Annotated[SendForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        master_keys: tuple[bytes, ...],
+        queue: JobQueue,
+    ) -> Response[Any]:
+        try:
+            preview = open_preview(master_keys, data.sealed, staff_id=staff.id)
+        except InvalidInput as problem:
+            return await _form(db, staff, UploadForm(), problem.message, status=400)
+        queued = await queue_invitations(
+            db,
+            settings,
+            master_keys=master_keys,
+            survey_slug=preview.survey,
+            service_name=preview.service,
+            rows=list(enumerate(preview.numbers, start=1)),
+            actor=staff,
+            dropped_invalid=preview.invalid,
+        )
+        await enqueue_sends(queue, queued)
+        return Redirect(f"{BASE}/batches/{queued.outcome.batch_id}", status_code=303)
+
+    @get("/batches/{batch_id:int}", media_type=MediaType.HTML)
+    async def batch(self, db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+        summary = await batch_summary(db, batch_id, actor=staff)
+        return Template("staff/sms_batch.html", context={"staff": staff, "batch": summary})
+
+
+def _keep_csrf_token(request: Request[Any, Any, Any]) -> None:
+    """Litestar leaves the CSRF token of a multipart POST out of the page it renders, so the
+    forms on the answer page would be refused; the cookie's token is the one to reuse."""
+    state = ScopeState.from_scope(request.scope)
+    config = request.app.csrf_config
+    if not isinstance(state.csrf_token, str) or not state.csrf_token:
+        cookie = request.cookies.get(config.cookie_name) if config else None
+        if cookie:
+            state.csrf_token = cookie
+
+
+async def _rows(data: UploadForm) -> list[tuple[int, str]]:
+    if data.numbers is None or not data.numbers.filename:
+        raise InvalidInput("numbers: choose a CSV file of mobile numbers")
+    content = await data.numbers.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"numbers: the file is larger than {MAX_UPLOAD_BYTES // 1000} KB")
+    try:
+        rows = numbers_from_csv(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InvalidInput("numbers: the file must be a CSV saved as UTF-8 text") from None
+    if not rows:
+        raise InvalidInput("numbers: the file has no numbers in its first column")
+    return rows
+
+
+async def _check_service(db: AsyncSession, staff: Staff, service: str) -> None:
+    names = {s.name for s in await list_services(db, only=staff.service_scope())}
+    if service not in names:
+        raise NotFound(f"service: no service named {service!r}")
+
+
+async def _form(
+    db: AsyncSession, staff: Staff, form: UploadForm, error: str | None, status: int = 200
+) -> Template:
+    field = error.split(":", 1)[0] if error and ":" in error else "numbers"
+    return Template(
+        "staff/sms_invitations.html",
+        status_code=status,
+        context={
+            "staff": staff,
+            "form": form,
+            "error": error,
+            "error_field": field,
+            "surveys": await list_surveys(db),
+            "services": await list_services(db, only=staff.service_scope()),
+        },
+    )

@@ -1,0 +1,92 @@
+"""API tokens page (shown once, listed without secrets, revocable) and the list of link
+batches with their use counts and a Revoke button."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.models import ApiToken, AuditEvent
+from feedback.auth.totp import hash_code
+from feedback.links import service as links
+from feedback.links.models import Link, LinkBatch
+from tests.auth.pages import submit
+from tests.console.conftest import SERVICE, Client, shown_once, signed_in
+from tests.factories import create_staff
+from tests.responses.conftest import survey_ready
+
+__all__ = ["survey_ready"]
+
+
+async def test_a_token_is_shown_once_then_listed_without_its_secret(
+    lead: Client, db: AsyncSession
+) -> None:
+    await create_staff(db, role="analyst", email="a@example.org")
+    made = await submit(
+        lead, "/staff/admin/tokens", "/staff/admin/tokens", {"email": "a@example.org"}
+    )
+    token = shown_once(made.text, "api-token")
+    row = await db.scalar(select(ApiToken))
+    assert row is not None and row.token_hash == hash_code(token)
+    listed = await lead.get("/staff/admin/tokens")
+    assert token not in listed.text and "a@example.org" in listed.text
+    works = await lead.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert works.status_code == 200, works.text
+
+    revoked = await submit(lead, "/staff/admin/tokens", f"/staff/admin/tokens/{row.id}/revoke", {})
+    assert revoked.status_code == 200 and "revoked" in revoked.text
+    refused = await lead.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
+    actions = list(await db.scalars(select(AuditEvent.action)))
+    assert "token.create" in actions and "token.revoke" in actions
+
+
+async def _batch(db: AsyncSession, count: int) -> int:
+    made = await links.create_links(
+        db, survey_slug="service-satisfaction", service_name=SERVICE, count=count, base_url="x"
+    )
+    return made.batch_id
+
+
+async def test_batches_list_counts_and_revoke_stops_the_links(
+    client: Client, db: AsyncSession, survey_ready: None
+) -> None:
+    manager = await signed_in(client, db, "service_manager")
+    batch_id = await _batch(db, 3)
+    first = await db.scalar(select(Link).where(Link.batch_id == batch_id).limit(1))
+    assert first is not None
+    first.used = True
+    await db.commit()
+    page = await manager.get("/staff/links/batches")
+    row = page.text.split(f"<tr><td>{batch_id}</td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="numeric">3</td><td class="numeric">1</td>' in row and "live" in row
+    assert "/s/" not in page.text  # the links themselves are never listed again
+
+    done = await submit(
+        manager, "/staff/links/batches", f"/staff/links/batches/{batch_id}/revoke", {}
+    )
+    assert done.status_code == 200 and "revoked" in done.text
+    await db.rollback()
+    batch = await db.get(LinkBatch, batch_id)
+    assert batch is not None and batch.revoked_at is not None
+
+
+async def test_a_manager_sees_and_revokes_only_their_own_services_batches(
+    client: Client, db: AsyncSession, survey_ready: None
+) -> None:
+    from tests.factories import create_service
+
+    await create_service(db, "Other Service")
+    other = await links.create_links(
+        db, survey_slug="service-satisfaction", service_name="Other Service", count=1, base_url="x"
+    )
+    manager = await signed_in(client, db, "service_manager")
+    page = await manager.get("/staff/links/batches")
+    assert "Other Service" not in page.text
+    refused = await submit(
+        manager, "/staff/links/batches", f"/staff/links/batches/{other.batch_id}/revoke", {}
+    )
+    assert refused.status_code == 404
+    await db.rollback()
+    batch = await db.get(LinkBatch, other.batch_id)
+    assert batch is not None and batch.revoked_at is None
