@@ -11,9 +11,10 @@ over a scope's cells changes whenever that scope's data does.
 
 `report_releases` caches one protected family (every figure one scope may request for a
 survey version and year, already suppressed: answers, or theme mentions) with the
-generation it was computed from; one whose generation is behind is recomputed before it is
-served. The scope is part of
-the key, so no person is ever served figures protected for someone else's services.
+generation it was computed from; one whose generation is behind is recomputed, by the
+refresh job or on the request, unless pages may show it labelled "Figures as of" because it is
+younger than FEEDBACK_REPORT_MAX_STALE_SECONDS (reports/refresh.py). The scope is part of the
+key, so no person is ever served figures protected for someone else's services.
 """
 
 from __future__ import annotations
