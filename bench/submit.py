@@ -1,4 +1,4 @@
-"""Submission throughput: the real POST /s/questions next to a minimal floor, same run.
+"""Submission throughput: the real POST /s/answers next to a minimal floor, same run.
 
     .venv/bin/python bench/submit.py [--rounds 3] [--links 2000] [--floor-requests 8000]
         [--connections 64] [--seconds 20] [--profile out.txt]
@@ -9,7 +9,7 @@ the real migrations, publishes surveys/service-satisfaction.yaml, adds a service
 period's sealing keys and `rounds x links` single-use links. Each link is then walked the
 way a browser walks it (GET /s/{token}, GET /s, POST /s/consent, GET /s/questions), so each
 timed request carries its own entry cookie, CSRF cookie and token, and form nonce; only
-POST /s/questions is timed.
+POST /s/answers is timed.
 
 Two uvicorn servers run in subprocesses on free loopback ports, one worker each, access log
 off: the real app (create_app, jobs to Redis as in production) and the floor (a Litestar app
@@ -170,6 +170,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> float:
+    """User + system CPU time of every PostgreSQL process on this machine so far: it
+    competes with the server for the same cores, so it is printed beside the server's."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, fields = text.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("postgres"):
+            parts = fields.split()
+            total += (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_wrk(
     port: int, options: argparse.Namespace, env: dict[str, str], pid: int
 ) -> dict[str, float]:
@@ -185,13 +201,15 @@ def run_wrk(
         f"http://127.0.0.1:{port}",
     ]
     run_env = os.environ | env | {"BENCH_THREADS": str(options.threads)}
-    cpu_before = cpu_seconds(pid)
+    cpu_before, database_before = cpu_seconds(pid), database_cpu_seconds()
     output = subprocess.run(command, env=run_env, capture_output=True, text=True, check=True)
     cpu = cpu_seconds(pid) - cpu_before
+    database_cpu = database_cpu_seconds() - database_before
     line = [x for x in output.stdout.splitlines() if x.startswith("{")][-1]
     figures = json.loads(line)
     figures["rate"] = figures["ok"] / (figures["elapsed_us"] / 1e6)
     figures["cpu_ms"] = 1000 * cpu / max(1, figures["answered"])
+    figures["db_cpu_ms"] = 1000 * database_cpu / max(1, figures["answered"])
     return figures
 
 
@@ -219,12 +237,13 @@ def summary(name: str, rounds: list[dict[str, float]]) -> dict[str, float]:
     def median(key: str) -> float:
         return statistics.median(r[key] for r in rounds)
 
-    figures = {key: median(key) for key in ("rate", "p50_us", "p95_us", "cpu_ms")}
+    figures = {key: median(key) for key in ("rate", "p50_us", "p95_us", "cpu_ms", "db_cpu_ms")}
     each = ", ".join(f"{r['rate']:.0f}" for r in rounds)
     print(
         f"{name:6s} {figures['rate']:8.0f} req/s (rounds: {each})   "
         f"p50 {figures['p50_us'] / 1000:6.1f} ms   p95 {figures['p95_us'] / 1000:6.1f} ms   "
-        f"server CPU {figures['cpu_ms']:5.2f} ms/request"
+        f"CPU/request: server {figures['cpu_ms']:4.2f} ms, "
+        f"PostgreSQL {figures['db_cpu_ms']:4.2f} ms"
     )
     return figures
 
@@ -301,7 +320,7 @@ async def bench(options: argparse.Namespace) -> None:  # noqa: C901 - the run, t
             path.write_text("\n".join(chunk) + "\n")
             files.append(path)
         real_env = {
-            "BENCH_PATH": "/s/questions",
+            "BENCH_PATH": "/s/answers",
             "BENCH_CTYPE": "application/x-www-form-urlencoded",
         }
         floor_env = {

@@ -1,5 +1,6 @@
-"""The two apps bench/submit.py serves, each in its own uvicorn process (one worker, access
-log off, as `feedback serve` runs): the real app and the floor."""
+"""The two apps bench/submit.py serves, each in its own uvicorn process, both run by
+`feedback serve`'s own serving function (one worker, access log off, startup objects
+frozen out of the cyclic collector): the real app and the floor."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import msgspec
-import uvicorn
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from litestar import Litestar, MediaType, Request, get, post
 
@@ -63,6 +63,7 @@ def serve(kind: str, port: int) -> None:
 
     from feedback.app import create_app
     from feedback.logs import configure_logging
+    from feedback.serving import serve_app
     from feedback.settings import Settings
 
     settings = Settings.from_env()
@@ -72,13 +73,4 @@ def serve(kind: str, port: int) -> None:
         app = create_app(settings)
     else:
         app = floor_app(settings.database_url.replace("postgresql+asyncpg://", "postgresql://"))
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        access_log=False,
-        log_config=None,
-        proxy_headers=False,
-        server_header=False,
-        workers=1,
-    )
+    serve_app(app, host="127.0.0.1", port=port)  # both exactly as `feedback serve` runs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -85,3 +86,44 @@ async def test_arq_queue_takes_a_job_id_once_and_the_worker_runs_it(redis_url: s
     await worker.close()
     await queue.close()
     assert runs == ["a"]
+
+
+async def test_jobs_enqueued_at_once_share_script_calls_and_each_runs_once(
+    redis_url: str,
+) -> None:
+    """A busy web process enqueues a job per response: concurrent enqueues go to Redis
+    together (fewer calls than jobs), each id once, and a real worker runs every job."""
+    runs: list[str] = []
+
+    async def job(ctx: dict[str, Any], value: str) -> None:
+        runs.append(value)
+
+    settings = Settings(redis_url=redis_url)
+    queue = ArqQueue(settings)
+    calls = 0
+    await queue.enqueue("job", "first", job_id="first")  # makes the pool and the script
+    script = queue._enqueue_script
+    assert script is not None
+
+    async def counted(**kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await script(**kwargs)
+
+    queue._enqueue_script = counted  # type: ignore[assignment]
+    await asyncio.gather(
+        *(queue.enqueue("job", f"v{n % 40}", job_id=f"id{n % 40}") for n in range(120))
+    )
+    worker = Worker(
+        functions=[func(job, name="job")],
+        redis_settings=redis_settings(settings),
+        burst=True,
+        poll_delay=0,
+        handle_signals=False,
+        max_jobs=50,
+    )
+    await worker.main()
+    await worker.close()
+    await queue.close()
+    assert 1 <= calls < 120
+    assert sorted(runs) == sorted(["first", *(f"v{n}" for n in range(40))])

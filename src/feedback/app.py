@@ -34,6 +34,7 @@ from feedback.organisations.api_routes import OrganisationsApi
 from feedback.queue import InProcessQueue, build_queue
 from feedback.reports.api_routes import ReportsApi
 from feedback.reports.staff_routes import ReportsPages
+from feedback.responses.answers_route import submit_answers
 from feedback.responses.public_routes import RespondentPages
 from feedback.responses.receipt_routes import ReceiptPages
 from feedback.settings import Settings
@@ -69,6 +70,7 @@ def public_router() -> Router:
             SafetyPage,
             leave,
             RespondentPages,
+            submit_answers,
             ReceiptPages,
             YouSaidWeDidPages,
             PublicRecordsApi,

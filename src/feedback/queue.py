@@ -71,12 +71,29 @@ def job_context(settings: Settings, engine: AsyncEngine, master_keys: MasterKeys
     }
 
 
+# KEYS: the queue, then each job's job key and result key; ARGV: the job keys' expiry,
+# then each job's pickled job, score and id. A job id already queued, running or holding
+# a result is not queued again (also when it comes twice in one call).
 _ENQUEUE_SCRIPT = """
-if redis.call('exists', KEYS[1], KEYS[2]) > 0 then return 0 end
-redis.call('psetex', KEYS[1], ARGV[1], ARGV[2])
-redis.call('zadd', KEYS[3], ARGV[3], ARGV[4])
-return 1
-"""  # a job id already queued, running or holding a result is not queued again
+for i = 1, (#KEYS - 1) / 2 do
+  if redis.call('exists', KEYS[2 * i], KEYS[2 * i + 1]) == 0 then
+    redis.call('psetex', KEYS[2 * i], ARGV[1], ARGV[3 * i - 1])
+    redis.call('zadd', KEYS[1], ARGV[3 * i], ARGV[3 * i + 1])
+  end
+end
+return 0
+"""
+MAX_BATCH = 500
+
+
+class _WaitingJob:
+    __slots__ = ("done", "job_id", "payload", "score")
+
+    def __init__(self, job_id: str, payload: bytes, score: int) -> None:
+        self.job_id = job_id
+        self.payload = payload
+        self.score = score
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
 
 class ArqQueue:
@@ -88,35 +105,58 @@ class ArqQueue:
         self._pool = pool
         self._owns_pool = pool is None
         self._enqueue_script: AsyncScript | None = None
+        self._waiting: list[_WaitingJob] = []
+        self._sending: asyncio.Task[None] | None = None
 
     async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
         """What arq's `enqueue_job` does (same keys, expiry and pickled job, so `feedback
-        worker` runs it unchanged), as one Lua script: one round trip instead of arq's
-        WATCH / EXISTS / MULTI..EXEC, and just as atomic."""
+        worker` runs it unchanged), as a Lua script: atomic per job like arq's WATCH /
+        EXISTS / MULTI..EXEC, in one round trip. Jobs enqueued while a script call is in
+        flight go together in the next call (a busy web process enqueues a job per
+        response); each caller returns once its job is in Redis, or gets the error."""
+        enqueued_ms = timestamp_ms()
+        job = _WaitingJob(
+            job_id or uuid.uuid4().hex,
+            serialize_job(function, args, {}, None, enqueued_ms),
+            enqueued_ms,
+        )
+        self._waiting.append(job)
+        if self._sending is None or self._sending.done():
+            self._sending = asyncio.create_task(self._send_waiting())
+        await job.done
+
+    async def _send_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                await self._send(batch)
+            except Exception as error:  # noqa: BLE001 - each caller hears of it
+                for job in batch:
+                    if not job.done.done():
+                        job.done.set_exception(error)
+                continue
+            for job in batch:
+                if not job.done.done():
+                    job.done.set_result(None)
+
+    async def _send(self, batch: list[_WaitingJob]) -> None:
         if self._pool is None:
             self._pool = await create_pool(redis_settings(self._settings))
         if self._enqueue_script is None:
             self._enqueue_script = self._pool.register_script(_ENQUEUE_SCRIPT)
-        job_id = job_id or uuid.uuid4().hex
-        enqueued_ms = timestamp_ms()
-        await self._enqueue_script(
-            keys=[
-                job_key_prefix + job_id,
-                result_key_prefix + job_id,
-                self._pool.default_queue_name,
-            ],
-            args=[
-                self._pool.expires_extra_ms,
-                serialize_job(function, args, {}, None, enqueued_ms),
-                enqueued_ms,
-                job_id,
-            ],
-        )
+        keys: list[str] = [self._pool.default_queue_name]
+        args: list[Any] = [self._pool.expires_extra_ms]
+        for job in batch:
+            keys += [job_key_prefix + job.job_id, result_key_prefix + job.job_id]
+            args += [job.payload, job.score, job.job_id]
+        await self._enqueue_script(keys=keys, args=args)
 
     async def drain(self) -> None:
         """Nothing to wait for here: the worker processes run the jobs."""
 
     async def close(self) -> None:
+        if self._sending is not None and not self._sending.done():
+            await asyncio.wait([self._sending])  # jobs already accepted still reach Redis
         if self._pool is not None and self._owns_pool:
             await self._pool.aclose()
         self._pool = None

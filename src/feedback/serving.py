@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import click
 import uvicorn
+from litestar import Litestar
 from sqlalchemy import select
 
 from feedback.app import create_app
@@ -35,6 +37,18 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
         )
     app = create_app(settings)
     click.echo(f"serving on http://{host}:{port}")
+    serve_app(app, host=host, port=port)
+
+
+def serve_app(app: Litestar, *, host: str, port: int) -> None:
+    """uvicorn with no access log (it would log client addresses and link tokens).
+
+    Everything made so far (modules, the app, its routes and templates) lives as long as
+    the process: gc.freeze() takes it out of the cyclic collector's view, so the full
+    collections that busy request handling triggers do not walk it again and again
+    (measured: about 6% of a submission's CPU before)."""
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         app,
         host=host,

@@ -113,7 +113,7 @@ async def test_the_coordinator_sees_a_count_and_never_answers(
     nonce = page.split('name="form_nonce" value="', 1)[1].split('"', 1)[0]
     entry = page.split('name="entry" value="', 1)[1].split('"', 1)[0]
     sent = await client.post(
-        "/s/questions",
+        "/s/answers",
         data={
             "_csrf_token": csrf_token(page),
             "form_nonce": nonce,

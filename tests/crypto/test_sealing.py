@@ -6,11 +6,20 @@ import subprocess
 import sys
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from feedback.crypto.errors import SealedBlobInvalid
 from feedback.crypto.opening import OpeningKey, open_sealed
-from feedback.crypto.sealing import SealingKey, response_associated_data, seal
+from feedback.crypto.sealing import (
+    SEAL_FORMAT,
+    SEAL_FORMAT_SINGLE,
+    Sealer,
+    SealingKey,
+    derive_blob_key,
+    response_associated_data,
+    seal,
+)
 from feedback.crypto.wrapping import new_key_pair
 
 AD = response_associated_data(41, 7)
@@ -97,3 +106,35 @@ def test_importing_sealing_loads_nothing_that_opens() -> None:
         "feedback.crypto.service",
     ):
         assert private_side not in loaded
+
+
+def test_one_sealer_seals_a_group_of_blobs_each_opening_only_with_its_own_data() -> None:
+    """A group shares one key agreement; each blob still gets its own salt, key and nonce,
+    so blobs differ for the same text, each opens, and none opens as another's."""
+    private_key, public_key = new_key_pair()
+    sealer = Sealer(public_key)
+    ads = [response_associated_data(n, 7) for n in range(3)]
+    blobs = [sealer.seal(TEXT, ad) for ad in ads]
+    key = opening_key(private_key, public_key)
+    assert len(set(blobs)) == 3 and all(blob[0] == SEAL_FORMAT for blob in blobs)
+    assert [open_sealed(key, blob, ad) for blob, ad in zip(blobs, ads, strict=True)] == [TEXT] * 3
+    with pytest.raises(SealedBlobInvalid):
+        open_sealed(key, blobs[0], ads[1])
+
+
+def test_blobs_sealed_in_the_earlier_single_key_format_still_open() -> None:
+    """Format 1 (one ephemeral key per blob, no blob salt), as written before format 2."""
+    private_key, public_key = new_key_pair()
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
+    aes_key, nonce = derive_blob_key(shared, ephemeral_public, public_key)
+    blob = bytes([SEAL_FORMAT_SINGLE]) + ephemeral_public + AESGCM(aes_key).encrypt(nonce, TEXT, AD)
+    assert open_sealed(opening_key(private_key, public_key), blob, AD) == TEXT
+
+
+@pytest.mark.parametrize("blob", [b"", b"\x02" + b"\x00" * 40, b"\x07" + b"\x00" * 80])
+def test_truncated_or_unknown_blobs_are_refused_plainly(blob: bytes) -> None:
+    private_key, public_key = new_key_pair()
+    with pytest.raises(SealedBlobInvalid, match="unknown format or truncated"):
+        open_sealed(opening_key(private_key, public_key), blob, AD)

@@ -69,7 +69,7 @@ async def answer_survey(client: Any, token: str, answers: dict[str, Any]) -> str
         "/s/consent", data={"_csrf_token": csrf_token(consent.text), "choice": "agree"}
     )
     thanks = await client.post(
-        "/s/questions",
+        "/s/answers",
         data={
             "_csrf_token": csrf_token(page.text),
             "form_nonce": hidden(page.text, "form_nonce"),

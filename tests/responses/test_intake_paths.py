@@ -116,14 +116,22 @@ async def test_a_key_destroyed_after_it_was_read_seals_nothing_and_burns_nothing
     engine = db.bind
     assert isinstance(engine, AsyncEngine)
     now = utc_now()
+    form = intake_postgresql.LinkForm(
+        digest=submission.entry_digest,
+        response_id="00000000-0000-4000-8000-000000000000",
+        period=period_label(now, settings.key_period),
+        survey_version_id=submission.survey_version_id,
+        consent_notice_version_id=submission.consent_notice_version_id,
+        language="en",
+        submitted_on=now.date(),
+        month=now.strftime("%Y-%m"),
+        plaintext=b"{}",
+        associated_data=b"",
+        receipt_digest="0" * 64,
+        counted=sorted(submission.counted),
+    )
     async with intake_postgresql.pooled_driver(engine) as driver:
-        state = await intake_postgresql.read_link_state(
-            driver,
-            response_id="00000000-0000-4000-8000-000000000000",
-            digest=submission.entry_digest,
-            now=now,
-            period=period_label(now, settings.key_period),
-        )
+        (state,) = await intake_postgresql.read_link_states(driver, [form], now=now)
     assert state.usable and state.key_period_id == key.period_id
     await destroy_period(db, key.label, settings=settings)  # and makes a fresh pair
     async with intake_postgresql.pooled_driver(engine) as driver:

@@ -39,7 +39,7 @@ async def _consent(client: Client, token: str) -> str:
 
 async def _submit(client: Client, page: str, answers: dict[str, Any]) -> Any:
     return await client.post(
-        "/s/questions",
+        "/s/answers",
         data={
             "_csrf_token": csrf_token(page),
             "form_nonce": hidden(page, "form_nonce"),

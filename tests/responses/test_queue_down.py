@@ -24,7 +24,7 @@ async def test_the_thank_you_page_survives_an_unreachable_queue(
             "/s/consent", data={"_csrf_token": csrf_token(consent.text), "choice": "agree"}
         )
         thanks = await client.post(
-            "/s/questions",
+            "/s/answers",
             data={
                 "_csrf_token": csrf_token(page.text),
                 "form_nonce": hidden(page.text, "form_nonce"),

@@ -85,7 +85,7 @@ async def test_tabs_racing_one_link_store_exactly_one_response(
 ) -> None:
     pages = await _open_tabs(browser, link_token, TABS)
     neutral = await browser.get("/s/no-such-link")
-    sent = await asyncio.gather(*(browser.post("/s/questions", data=_form(p)) for p in pages))
+    sent = await asyncio.gather(*(browser.post("/s/answers", data=_form(p)) for p in pages))
 
     thanked = [answer for answer in sent if _receipt(answer.text)]
     turned_away = [answer for answer in sent if not _receipt(answer.text)]
@@ -101,8 +101,8 @@ async def test_a_double_click_stores_one_response_and_shows_one_receipt(
 ) -> None:
     (page,) = await _open_tabs(browser, link_token, 1)
     first, second = await asyncio.gather(
-        browser.post("/s/questions", data=_form(page)),
-        browser.post("/s/questions", data=_form(page)),
+        browser.post("/s/answers", data=_form(page)),
+        browser.post("/s/answers", data=_form(page)),
     )
     assert (first.status_code, second.status_code) == (200, 200), second.text
     assert _receipt(first.text) is not None

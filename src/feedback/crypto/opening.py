@@ -21,7 +21,15 @@ from feedback.crypto.errors import (
 )
 from feedback.crypto.master import MasterKeys
 from feedback.crypto.models import KeyPeriod
-from feedback.crypto.sealing import KEY_BYTES, SEAL_FORMAT, derive_blob_key
+from feedback.crypto.sealing import (
+    BLOB_SALT_BYTES,
+    KEY_BYTES,
+    SEAL_FORMAT,
+    SEAL_FORMAT_SINGLE,
+    derive_blob_key,
+    expand_blob_key,
+    extract_group_key,
+)
 from feedback.crypto.wrapping import unwrap_private_key
 from feedback.errors import NotFound
 
@@ -75,18 +83,29 @@ def unwrap_period_key(row: KeyPeriod, master_keys: MasterKeys) -> OpeningKey:
     )
 
 
+_BLOB_SALT_BYTES = {SEAL_FORMAT: BLOB_SALT_BYTES, SEAL_FORMAT_SINGLE: 0}  # by format byte
+
+
 def open_sealed(key: OpeningKey, blob: bytes, associated_data: bytes) -> bytes:
     """The plaintext of a blob sealed to this period with exactly this associated data."""
-    if len(blob) < 1 + KEY_BYTES + 16 or blob[0] != SEAL_FORMAT:
+    salt_bytes = _BLOB_SALT_BYTES.get(blob[0]) if blob else None
+    if salt_bytes is None or len(blob) < 1 + KEY_BYTES + salt_bytes + 16:
         raise SealedBlobInvalid("sealed response: unknown format or truncated")
     ephemeral_public = blob[1 : 1 + KEY_BYTES]
+    sealed = blob[1 + KEY_BYTES + salt_bytes :]
     try:
         shared = key.private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
     except ValueError:  # a low-order point gives an all-zero secret; cryptography refuses it
         raise SealedBlobInvalid("sealed response: does not open with this key") from None
-    aes_key, nonce = derive_blob_key(shared, ephemeral_public, key.public_key)
+    if salt_bytes:
+        group_key = extract_group_key(shared, ephemeral_public, key.public_key)
+        aes_key, nonce = expand_blob_key(
+            group_key, blob[1 + KEY_BYTES : 1 + KEY_BYTES + salt_bytes]
+        )
+    else:
+        aes_key, nonce = derive_blob_key(shared, ephemeral_public, key.public_key)
     try:
-        return AESGCM(aes_key).decrypt(nonce, blob[1 + KEY_BYTES :], associated_data)
+        return AESGCM(aes_key).decrypt(nonce, sealed, associated_data)
     except InvalidTag:
         raise SealedBlobInvalid(
             "sealed response: does not open with this key and associated data"

@@ -1,25 +1,31 @@
 """Sealing responses with a period's PUBLIC key: intake can write what it can never read.
 
 This module holds no private key and imports nothing that loads one (an import-linter
-contract checks it): X25519 with a fresh ephemeral key per blob, HKDF-SHA256 over the
-shared secret, AES-256-GCM with the caller's associated data (the response id and survey
-version id), so a blob copied onto another response or survey version does not open.
+contract checks it): X25519 with a fresh ephemeral key, HKDF-SHA256 over the shared
+secret, AES-256-GCM with the caller's associated data (the response id and survey version
+id), so a blob copied onto another response or survey version does not open.
 
-Blob layout: 1 format byte, the 32-byte ephemeral public key, then ciphertext and tag.
-The AES key and nonce both come from HKDF; each ephemeral key is used once, so a derived
-nonce is safe and saves storing one.
+Format 2 (written now): 1 format byte, the 32-byte ephemeral public key, a 16-byte random
+blob salt, then ciphertext and tag. HKDF-Extract (salt: both public keys) turns the shared
+secret into a pseudorandom key; HKDF-Expand with the blob salt in its info gives each blob
+its own AES key and nonce. One ephemeral key may therefore seal a group of blobs written
+together (a Sealer): the key agreement, two thirds of a seal's CPU, is paid once per group,
+and the ephemeral private key is dropped when the Sealer is made. Format 1 (still opened):
+one ephemeral key per blob, key and nonce straight from HKDF, no blob salt.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 from datetime import datetime
 
 import msgspec
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,17 +35,25 @@ from feedback.crypto.periods import period_label
 from feedback.db.base import utc_now
 
 __all__ = [
+    "BLOB_SALT_BYTES",
     "SEAL_FORMAT",
+    "SEAL_FORMAT_SINGLE",
+    "Sealer",
     "SealingKey",
     "current_sealing_key",
     "derive_blob_key",
+    "expand_blob_key",
+    "extract_group_key",
     "response_associated_data",
     "seal",
 ]
 
-SEAL_FORMAT = 1
+SEAL_FORMAT = 2
+SEAL_FORMAT_SINGLE = 1  # format 1: one ephemeral key per blob (blobs written before 2026-11)
+BLOB_SALT_BYTES = 16
 KEY_BYTES = 32
 _INFO = b"feedback sealed response v1"
+_INFO_GROUP = b"feedback sealed response v2 blob "
 
 
 class SealingKey(msgspec.Struct, frozen=True):
@@ -50,20 +64,48 @@ class SealingKey(msgspec.Struct, frozen=True):
     public_key: bytes
 
 
+class Sealer:
+    """Seals any number of blobs to one public key with one ephemeral key agreement."""
+
+    __slots__ = ("_ephemeral_public", "_group_key")
+
+    def __init__(self, public_key: bytes) -> None:
+        ephemeral = X25519PrivateKey.generate()
+        self._ephemeral_public = ephemeral.public_key().public_bytes_raw()
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
+        self._group_key = extract_group_key(shared, self._ephemeral_public, public_key)
+
+    def seal(self, plaintext: bytes, associated_data: bytes) -> bytes:
+        blob_salt = os.urandom(BLOB_SALT_BYTES)
+        key, nonce = expand_blob_key(self._group_key, blob_salt)
+        sealed = AESGCM(key).encrypt(nonce, plaintext, associated_data)
+        return bytes([SEAL_FORMAT]) + self._ephemeral_public + blob_salt + sealed
+
+
 def seal(public_key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
     """Encrypt to the holder of the period's private key; only they can open the result."""
-    recipient = X25519PublicKey.from_public_bytes(public_key)
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    key, nonce = derive_blob_key(ephemeral.exchange(recipient), ephemeral_public, public_key)
-    sealed = AESGCM(key).encrypt(nonce, plaintext, associated_data)
-    return bytes([SEAL_FORMAT]) + ephemeral_public + sealed
+    return Sealer(public_key).seal(plaintext, associated_data)
+
+
+def extract_group_key(shared: bytes, ephemeral_public: bytes, public_key: bytes) -> bytes:
+    """HKDF-Extract (RFC 5869: HMAC with the salt as key); both public keys are the salt,
+    binding the period."""
+    return hmac.new(ephemeral_public + public_key, shared, hashlib.sha256).digest()
+
+
+def expand_blob_key(group_key: bytes, blob_salt: bytes) -> tuple[bytes, bytes]:
+    """HKDF-Expand: one blob's AES key and nonce, distinct for every blob salt."""
+    okm = HKDFExpand(
+        algorithm=hashes.SHA256(), length=KEY_BYTES + 12, info=_INFO_GROUP + blob_salt
+    ).derive(group_key)
+    return okm[:KEY_BYTES], okm[KEY_BYTES:]
 
 
 def derive_blob_key(
     shared: bytes, ephemeral_public: bytes, public_key: bytes
 ) -> tuple[bytes, bytes]:
-    """AES key and nonce for one blob; both public keys are in the salt, binding the period."""
+    """Format 1's AES key and nonce for one blob; both public keys are in the salt, binding
+    the period."""
     okm = HKDF(
         algorithm=hashes.SHA256(),
         length=KEY_BYTES + 12,

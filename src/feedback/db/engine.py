@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -45,3 +47,19 @@ def _sqlite_engine(settings: Settings) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def request_session(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session for one request. A session holds a connection only inside a transaction,
+    so one that ends with none open has nothing to release: it is closed (rolling back
+    what is open) only when a transaction is open, which spares most requests a greenlet
+    switch. Services commit their own units of work."""
+    session = sessions()
+    try:
+        yield session
+    finally:
+        if session.in_transaction():
+            await session.close()

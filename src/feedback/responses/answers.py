@@ -21,7 +21,6 @@ from feedback.surveys.definition import (
     SingleChoice,
     SurveyDefinition,
     YesNo,
-    all_questions,
 )
 
 AnswerValue = str | int | list[str]
@@ -48,11 +47,17 @@ def is_shown(question: Question, answers: Mapping[str, AnswerValue]) -> bool:
     return any(str(value).lower() == str(want).lower() for value in values for want in wanted)
 
 
+def _in_order(definition: SurveyDefinition) -> list[Question]:
+    """Every question in the order a respondent meets them (all_questions without the
+    located paths, which only problem reports need: this runs on every submission)."""
+    return [question for section in definition.sections for question in section.questions]
+
+
 def read_answers(definition: SurveyDefinition, form: Mapping[str, Sequence[str]]) -> ReadAnswers:
     """Validate every shown question in order; answers to questions not shown are dropped."""
     answers: dict[str, AnswerValue] = {}
     errors: dict[str, str] = {}
-    for _path, question in all_questions(definition):
+    for question in _in_order(definition):
         if not is_shown(question, answers):
             continue
         raw = [value.strip() for value in form.get(field_name(question), []) if value.strip()]
@@ -123,7 +128,7 @@ def counted_options(
 ) -> list[tuple[str, str]]:
     """(question id, option) pairs to add to the counters; free text only as "answered"."""
     pairs: list[tuple[str, str]] = []
-    for _path, question in all_questions(definition):
+    for question in _in_order(definition):
         if question.id not in answers:
             continue
         value = answers[question.id]
@@ -139,6 +144,6 @@ def counted_options(
 def free_texts(definition: SurveyDefinition, answers: Mapping[str, AnswerValue]) -> list[str]:
     return [
         str(answers[question.id])
-        for _path, question in all_questions(definition)
+        for question in _in_order(definition)
         if isinstance(question, FreeText) and question.id in answers
     ]

@@ -17,12 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from feedback.crypto.errors import NoSealingKey
 from feedback.crypto.master import derive_key
 from feedback.crypto.periods import period_label
 from feedback.crypto.sealing import current_sealing_key, response_associated_data, seal
 from feedback.db.base import utc_now
-from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.links.errors import LinkUsed
 from feedback.links.schemas import Entry
 from feedback.links.service import LONDON, burn_entry, redeem_digest
 from feedback.organisations.models import Borough, service_boroughs
@@ -85,9 +84,10 @@ async def submit_response(
     """Store one response exactly once. A double-click or resubmitted form returns the same
     receipt; a link already used by another form raises LinkUsed.
 
-    The hot path of the service. Single-use links on PostgreSQL take one read and one
-    group write (intake_postgresql.py); join codes and SQLite take SQLAlchemy Core statements on the
-    session's own connection, in one transaction, compiled once and cached."""
+    The hot path of the service. Single-use links on PostgreSQL go in groups of forms, one
+    read and one write statement per group (intake_postgresql.py); join codes and SQLite
+    take SQLAlchemy Core statements on the session's own connection, in one transaction,
+    compiled once and cached."""
     danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
     response_id = response_id_for(master_key, submission)
     code = receipt_code_for(master_key, submission)
@@ -146,56 +146,38 @@ async def _submit_link_postgresql(
     *,
     period_kind: str,
 ) -> bool:
-    """The same outcome as the general path in one read and one (group) write; True when
-    the form was stored before (a resubmission). The sealing key is read afresh for every
-    submission. The caller's session has no transaction open (nothing of the caller's to
-    commit with ours); each statement commits on its own."""
-    for attempt in range(2):  # a second read when the write lost a race or the key changed
-        now = utc_now()
-        async with postgresql_intake.pooled_driver(engine) as driver:  # back before the write
-            state = await postgresql_intake.read_link_state(
-                driver,
-                response_id=response_id,
-                digest=submission.entry_digest,
-                now=now,
-                period=period_label(now, period_kind),
-            )
-        if state.stored:
-            return True
-        if not state.usable:
-            raise LinkUsed() if attempt else LinkUnavailable()
-        if state.key_period_id is None or state.public_key is None:
-            raise NoSealingKey(
-                f"no sealing key for period {period_label(now, period_kind)}: "
-                "run `feedback keys rotate`"
-            )
-        assert state.link_id is not None
-        today = datetime.now(LONDON).date()
-        write = postgresql_intake.LinkWrite(
-            link_id=state.link_id,
+    """The same outcome as the general path, in a group of forms (intake_postgresql.py);
+    True when the form was stored before (a resubmission). The sealing key is read afresh
+    for every group. The caller's session has no transaction open (nothing of the caller's
+    to commit with ours)."""
+    today = datetime.now(LONDON).date()
+    return await postgresql_intake.submit_link_form(
+        engine,
+        postgresql_intake.LinkForm(
+            digest=submission.entry_digest,
             response_id=response_id,
+            period=period_label(utc_now(), period_kind),
             survey_version_id=submission.survey_version_id,
             consent_notice_version_id=submission.consent_notice_version_id,
-            service_id=state.service_id,
-            borough=state.borough,
-            channel=state.channel,
             language=submission.language,
             submitted_on=today,
-            key_period_id=state.key_period_id,
-            sealed=_seal_answers(state.public_key, submission, response_id),
+            month=f"{today.year:04d}-{today.month:02d}",
+            plaintext=_answers_plaintext(submission),
+            associated_data=response_associated_data(response_id, submission.survey_version_id),
             receipt_digest=receipt_digest(code),
-            month=today.strftime("%Y-%m"),
             counted=sorted(set(submission.counted)),
-        )
-        if await postgresql_intake.write_link_response(engine, write):
-            return False
-    raise LinkUsed()
+        ),
+    )
+
+
+def _answers_plaintext(submission: Submission) -> bytes:
+    return msgspec.json.encode({"answers": submission.answers, "language": submission.language})
 
 
 def _seal_answers(public_key: bytes, submission: Submission, response_id: str) -> bytes:
     return seal(
         public_key,
-        msgspec.json.encode({"answers": submission.answers, "language": submission.language}),
+        _answers_plaintext(submission),
         response_associated_data(response_id, submission.survey_version_id),
     )
 

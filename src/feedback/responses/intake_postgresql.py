@@ -1,18 +1,19 @@
-"""The link submission on PostgreSQL: one read statement, then a group write.
+"""The link submission on PostgreSQL: forms go in groups, one read and one write each.
 
-`submit_response` (intake.py) hands single-use links here on PostgreSQL. One statement
-reads everything sealing needs (is this form already stored, the link and its batch, the
-current period's public key, the service's borough); the answers are sealed in Python; the
-write is one data-modifying statement that burns the link, inserts the sealed response and
-bumps the counters. A single statement is its own transaction: all or nothing, with no
-BEGIN and COMMIT round trips.
+`submit_response` (intake.py) hands single-use links here on PostgreSQL. Forms that arrive
+while a group is in flight wait and go together in the next group, which takes one read
+statement (for each form: is it already stored, its link and batch, its period's public
+key, the service's borough), seals each form's answers in Python (one key agreement for
+the group: crypto/sealing.py's Sealer), then one data-modifying write statement that
+burns the links, inserts the sealed responses and bumps the counters. A single statement
+is its own transaction: all or nothing, with no BEGIN and COMMIT round trips.
 
-Why a group write: every response to a survey at a service in a month bumps the same
-counter rows, and a row lock is held until the commit is on disk, so one response at a
-time per counter cell is all PostgreSQL can do (one WAL flush each, ~4-5 ms on this kind of
-machine: ~200 responses/s, whatever the CPU). Submissions that arrive while a write is in
-flight are therefore written together by the next statement, one flush for all of them:
-each response is still burned, stored and counted in one transaction, only a shared one.
+Why groups: every response to a survey at a service in a month bumps the same counter rows,
+and a row lock is held until the commit is on disk, so one response at a time per counter
+cell is all PostgreSQL can do (one WAL flush each, ~4-5 ms on this kind of machine: ~200
+responses/s, whatever the CPU). A group shares one flush: each response is still burned,
+stored and counted in one transaction, only a shared one. Grouping the read too means a
+busy process spends two round trips per group rather than per form.
 
 The guarantees are the ones intake.py's general path gives (join codes, SQLite):
 - the conditional UPDATE is the guard: of two racing statements exactly one burns a link
@@ -24,7 +25,9 @@ The guarantees are the ones intake.py's general path gives (join codes, SQLite):
   scope, question and option in code-point order, the order the general path sorts them
   in), so concurrent writers cannot deadlock;
 - if a group statement fails, each of its submissions is written again on its own, so one
-  bad row never fails the others.
+  bad row never fails the others;
+- a form whose write lost its link to a racing statement is read once more (it may have
+  been stored by a double-click elsewhere: then it gets its receipt, else LinkUsed).
 
 Statements go to the asyncpg connection (no SQLAlchemy compile or result machinery: this
 is the service's busiest path), prepared once per connection by asyncpg's cache.
@@ -45,21 +48,28 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
+from feedback.crypto.errors import NoSealingKey
+from feedback.crypto.sealing import Sealer
+from feedback.db.base import utc_now
+from feedback.links.errors import LinkUnavailable, LinkUsed
+
 __all__ = [
+    "LinkForm",
     "LinkState",
     "LinkWrite",
     "pooled_driver",
-    "read_link_state",
+    "read_link_states",
+    "submit_link_form",
     "write_group",
-    "write_link_response",
 ]
 
-# Is the form stored; the link, its batch and whether it may still be used; the current
-# period's live public key (the rule of crypto.sealing.current_sealing_key); the borough
-# counted for the service (its only borough, else "multiple", as intake._borough_of).
+# For each submitted form: is it stored; the link, its batch and whether it may still be
+# used; the live public key of the form's period (the rule of
+# crypto.sealing.current_sealing_key); the borough counted for the service (its only
+# borough, else "multiple", as intake._borough_of). One row per form, in the order given.
 _READ = """
 SELECT
-    EXISTS (SELECT 1 FROM responses WHERE id = $1::varchar) AS stored,
+    EXISTS (SELECT 1 FROM responses WHERE id = submitted.response_id) AS stored,
     entry.id AS link_id,
     entry.used,
     entry.live,
@@ -68,7 +78,8 @@ SELECT
     entry.borough,
     sealing.id AS key_period_id,
     sealing.public_key
-FROM (SELECT 1) AS one
+FROM unnest($1::varchar[], $2::varchar[], $3::varchar[])
+    WITH ORDINALITY AS submitted (response_id, digest, period, position)
 LEFT JOIN LATERAL (
     SELECT
         links.id,
@@ -76,7 +87,7 @@ LEFT JOIN LATERAL (
         link_batches.service_id,
         link_batches.channel,
         link_batches.revoked_at IS NULL
-            AND (link_batches.expires_at IS NULL OR link_batches.expires_at > $3::timestamptz)
+            AND (link_batches.expires_at IS NULL OR link_batches.expires_at > $4::timestamptz)
             AS live,
         (
             SELECT CASE WHEN count(*) = 1 THEN min(boroughs.slug) ELSE 'multiple' END
@@ -86,14 +97,15 @@ LEFT JOIN LATERAL (
         ) AS borough
     FROM links
     JOIN link_batches ON link_batches.id = links.batch_id
-    WHERE links.token_digest = $2::varchar
+    WHERE links.token_digest = submitted.digest
 ) AS entry ON TRUE
 LEFT JOIN LATERAL (
     SELECT key_periods.id, key_periods.public_key
     FROM key_periods
-    WHERE key_periods.label = $4::varchar AND key_periods.destroyed_at IS NULL
+    WHERE key_periods.label = submitted.period AND key_periods.destroyed_at IS NULL
     LIMIT 1
 ) AS sealing ON TRUE
+ORDER BY submitted.position
 """
 
 _WRITE = """
@@ -149,7 +161,8 @@ SELECT id FROM stored
 
 
 class LinkState:
-    """What the read statement found; `link_id` is None when no link has that digest."""
+    """What the read statement found for one form; `link_id` is None when no link has that
+    digest."""
 
     __slots__ = (
         "borough",
@@ -179,6 +192,24 @@ class LinkState:
         return self.link_id is not None and not self.used and self.live
 
 
+class LinkForm(msgspec.Struct, frozen=True, kw_only=True):
+    """One link's finished form, not sealed yet: the group seals it once the read has found
+    its period's public key. `period` is the label of the period it was submitted in."""
+
+    digest: str
+    response_id: str
+    period: str
+    survey_version_id: int
+    consent_notice_version_id: int | None
+    language: str
+    submitted_on: date
+    month: str
+    plaintext: bytes
+    associated_data: bytes
+    receipt_digest: str
+    counted: list[tuple[str, str]]
+
+
 @asynccontextmanager
 async def pooled_driver(engine: AsyncEngine) -> AsyncIterator[Any]:
     """An asyncpg connection from the engine's pool, handed back afterwards: cheaper than a
@@ -190,10 +221,16 @@ async def pooled_driver(engine: AsyncEngine) -> AsyncIterator[Any]:
         await greenlet_spawn(pooled.close)
 
 
-async def read_link_state(
-    driver: Any, *, response_id: str, digest: str, now: datetime, period: str
-) -> LinkState:
-    return LinkState(await driver.fetchrow(_READ, response_id, digest, now, period))
+async def read_link_states(driver: Any, forms: list[LinkForm], *, now: datetime) -> list[LinkState]:
+    """One state per form, in order, read by one statement."""
+    rows = await driver.fetch(
+        _READ,
+        [form.response_id for form in forms],
+        [form.digest for form in forms],
+        [form.period for form in forms],
+        now,
+    )
+    return [LinkState(row) for row in rows]
 
 
 class LinkWrite(msgspec.Struct, frozen=True, kw_only=True):
@@ -248,44 +285,66 @@ async def write_group(driver: Any, writes: list[LinkWrite]) -> set[str]:
     return {row["id"] for row in rows}
 
 
-async def write_link_response(engine: AsyncEngine, write: LinkWrite) -> bool:
-    """Write one response with whatever else is waiting on this engine; False when it was
-    not stored (see write_group)."""
-    writer = _writers.get(engine.sync_engine)
-    if writer is None:
-        writer = _writers[engine.sync_engine] = _GroupWriter(engine)
-    return await writer.write(write)
+async def submit_link_form(engine: AsyncEngine, form: LinkForm) -> bool:
+    """Store one form with whatever else is waiting on this engine (process). True when the
+    form was stored before (a resubmission), False when this call stored it. Raises
+    LinkUnavailable (no such link, used, expired, revoked), LinkUsed (the link went to
+    another form meanwhile) or NoSealingKey."""
+    intake = _intakes.get(engine.sync_engine)
+    if intake is None:
+        intake = _intakes[engine.sync_engine] = _GroupIntake(engine)
+    return await intake.submit(form)
 
 
 MAX_GROUP = 200
 
 
-class _GroupWriter:
-    """One write statement in flight per engine (process); what arrives meanwhile waits and
-    goes in the next. Nothing is kept once written: it holds only waiting submissions."""
+class _Pending:
+    """A form waiting for its group, and the caller waiting for its outcome."""
+
+    __slots__ = ("attempt", "done", "form")
+
+    def __init__(self, form: LinkForm) -> None:
+        self.form = form
+        self.done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.attempt = 0  # 1: read again after losing the write to a racing statement
+
+    def fail(self, error: BaseException) -> None:
+        if not self.done.done():
+            self.done.set_exception(error)
+
+    def succeed(self, repeated: bool) -> None:
+        if not self.done.done():
+            self.done.set_result(repeated)
+
+
+class _GroupIntake:
+    """One group in flight per engine: one read statement, sealing in Python, one write
+    statement. Forms that arrive meanwhile wait and go in the next group. Nothing is kept
+    once written: it holds only waiting forms."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._waiting: list[tuple[LinkWrite, asyncio.Future[bool]]] = []
+        self._waiting: list[_Pending] = []
         self._running: asyncio.Task[None] | None = None
 
-    async def write(self, write: LinkWrite) -> bool:
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((write, done))
+    async def submit(self, form: LinkForm) -> bool:
+        pending = _Pending(form)
+        self._waiting.append(pending)
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._drain())
-        return await done
+        return await pending.done
 
-    def _next_group(self) -> list[tuple[LinkWrite, asyncio.Future[bool]]]:
-        group: list[tuple[LinkWrite, asyncio.Future[bool]]] = []
-        later: list[tuple[LinkWrite, asyncio.Future[bool]]] = []
-        links: set[int] = set()
-        for item in self._waiting:
-            if item[0].link_id in links or len(group) >= MAX_GROUP:
-                later.append(item)  # the same link twice (a double-click) waits its turn
+    def _next_group(self) -> list[_Pending]:
+        group: list[_Pending] = []
+        later: list[_Pending] = []
+        digests: set[str] = set()
+        for pending in self._waiting:
+            if pending.form.digest in digests or len(group) >= MAX_GROUP:
+                later.append(pending)  # the same link twice (a double-click) waits its turn
             else:
-                links.add(item[0].link_id)
-                group.append(item)
+                digests.add(pending.form.digest)
+                group.append(pending)
         self._waiting = later
         return group
 
@@ -293,34 +352,88 @@ class _GroupWriter:
         while self._waiting:
             group = self._next_group()
             try:
-                await self._write(group)
+                await self._run(group)
             except BaseException as error:  # noqa: BLE001 - every waiter hears of it
-                for _write, done in group:
-                    if not done.done():
-                        done.set_exception(error)
+                for pending in group:
+                    pending.fail(error)
                 if not isinstance(error, Exception):
                     raise
 
-    async def _write(self, group: list[tuple[LinkWrite, asyncio.Future[bool]]]) -> None:
+    async def _run(self, group: list[_Pending]) -> None:
         async with pooled_driver(self._engine) as driver:
-            try:
-                stored = await write_group(driver, [write for write, _done in group])
-            except asyncpg.PostgresError:
-                for item in group:  # one bad row must not fail the rest: each on its own
-                    await self._write_alone(driver, *item)
+            states = await read_link_states(driver, [p.form for p in group], now=utc_now())
+            sealers: dict[bytes, Sealer] = {}  # one key agreement per period key and group
+            sealed = [
+                (pending, write)
+                for pending, state in zip(group, states, strict=True)
+                if (write := _sealed_or_settled(pending, state, sealers)) is not None
+            ]
+            if not sealed:
                 return
-        for write, done in group:
-            if not done.done():
-                done.set_result(write.response_id in stored)
+            stored = await _write_all(driver, sealed)
+        for pending, write in sealed:
+            if write.response_id in stored:
+                pending.succeed(False)
+            elif pending.attempt == 0:  # lost to a racing statement: read again, next group
+                pending.attempt = 1
+                self._waiting.append(pending)
+            else:
+                pending.fail(LinkUsed())
 
-    @staticmethod
-    async def _write_alone(driver: Any, write: LinkWrite, done: asyncio.Future[bool]) -> None:
+
+def _sealed_or_settled(
+    pending: _Pending, state: LinkState, sealers: dict[bytes, Sealer]
+) -> LinkWrite | None:
+    """The sealed write for a form that may be stored; otherwise its outcome, settled now."""
+    form = pending.form
+    if state.stored:
+        pending.succeed(True)
+        return None
+    if not state.usable:
+        pending.fail(LinkUsed() if pending.attempt else LinkUnavailable())
+        return None
+    if state.key_period_id is None or state.public_key is None:
+        missing = f"no sealing key for period {form.period}: run `feedback keys rotate`"
+        pending.fail(NoSealingKey(missing))
+        return None
+    assert state.link_id is not None
+    sealer = sealers.get(state.public_key) or sealers.setdefault(
+        state.public_key, Sealer(state.public_key)
+    )
+    return LinkWrite(
+        link_id=state.link_id,
+        response_id=form.response_id,
+        survey_version_id=form.survey_version_id,
+        consent_notice_version_id=form.consent_notice_version_id,
+        service_id=state.service_id,
+        borough=state.borough,
+        channel=state.channel,
+        language=form.language,
+        submitted_on=form.submitted_on,
+        key_period_id=state.key_period_id,
+        sealed=sealer.seal(form.plaintext, form.associated_data),
+        receipt_digest=form.receipt_digest,
+        month=form.month,
+        counted=form.counted,
+    )
+
+
+async def _write_all(driver: Any, sealed: list[tuple[_Pending, LinkWrite]]) -> set[str]:
+    """The ids stored by one group statement; if it fails, each write on its own, so one
+    bad row never fails the others (a failing one fails only its own caller)."""
+    try:
+        return await write_group(driver, [write for _pending, write in sealed])
+    except asyncpg.PostgresError:
+        pass
+    stored: set[str] = set()
+    for pending, write in sealed:
         try:
-            done.set_result(write.response_id in await write_group(driver, [write]))
-        except asyncpg.UniqueViolationError:  # this form was stored meanwhile: the caller looks
-            done.set_result(False)
+            stored |= await write_group(driver, [write])
+        except asyncpg.UniqueViolationError:  # stored meanwhile: the next read says so
+            pass
         except asyncpg.PostgresError as error:
-            done.set_exception(error)
+            pending.fail(error)
+    return stored
 
 
-_writers: weakref.WeakKeyDictionary[Engine, _GroupWriter] = weakref.WeakKeyDictionary()
+_intakes: weakref.WeakKeyDictionary[Engine, _GroupIntake] = weakref.WeakKeyDictionary()

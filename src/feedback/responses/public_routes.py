@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -19,23 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.consultations import pupils
 from feedback.links import service as links
-from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.links.errors import LinkUnavailable
 from feedback.links.tokens import code_digest, token_digest
-from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
 from feedback.responses import journey
-from feedback.responses.answers import counted_options, read_answers
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
 from feedback.responses.form_view import build_form
-from feedback.responses.intake import submit_response
-from feedback.responses.schemas import Submission
 from feedback.settings import Settings
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-# What `delete_cookie(COOKIE_NAME, path="/")` sends, built once: the thank-you page is the
-# busiest response, and Litestar rebuilds (deep-copies) each cookie object per response.
-_FORGET_ENTRY = {
-    "set-cookie": Cookie(key=COOKIE_NAME, path="/", expires=0, max_age=0).to_header(header="")
-}
 HTML = MediaType.HTML
 
 
@@ -156,7 +146,7 @@ class RespondentPages(Controller):
         request: Request[Any, Any, Any],
         lang: str | None = None,
     ) -> Response[Any]:
-        cookie, survey = await self._session(db, master_key, request)
+        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
         cookie = self._language(cookie, survey, lang)
         pupil = await pupils.class_entry(db, cookie.kind, cookie.digest)
         if cookie.consented or (survey.notice is None and pupil is None):
@@ -182,7 +172,7 @@ class RespondentPages(Controller):
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
-        cookie, survey = await self._session(db, master_key, request)
+        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
         if data.choice != "agree":
             page: Response[Any] = Template(
                 "public/declined.html", context=self._context(survey, cookie)
@@ -204,76 +194,12 @@ class RespondentPages(Controller):
     async def questions_page(
         self, db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any]
     ) -> Response[Any]:
-        cookie, survey = await self._session(db, master_key, request)
+        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
         if not cookie.consented and (
             survey.notice is not None or await pupils.class_entry(db, cookie.kind, cookie.digest)
         ):
             return Redirect("/s", status_code=303)
-        return self._questions(survey, cookie, {}, {}, master_key=master_key)
-
-    @post("/s/questions", media_type=HTML)
-    async def submit(self, db: AsyncSession, request: Request[Any, Any, Any]) -> Response[Any]:
-        # The busiest route reads the app-wide values from state rather than injecting them:
-        # several injected values are resolved in a task group, a cost on every request.
-        state = request.app.state
-        master_key: bytes = state.master_key
-        settings: Settings = state.settings
-        queue: JobQueue = state.queue
-        form = await request.form()
-        cookie, survey = await self._session(db, master_key, request, str(form.get("entry", "")))
-        fields = {key: form.getall(key) for key in form}
-        read = read_answers(survey.published.definition, fields)
-        nonce = str(form.get("form_nonce") or "")
-        if read.errors or not nonce:
-            return self._questions(
-                survey, cookie, read.answers, read.errors, nonce=nonce, master_key=master_key
-            )
-        try:
-            receipt = await submit_response(
-                db,
-                Submission(
-                    entry_kind=cookie.kind,
-                    entry_digest=cookie.digest,
-                    form_nonce=nonce,
-                    survey_version_id=survey.version_id,
-                    consent_notice_version_id=survey.notice_version_id,
-                    language=cookie.language,
-                    answers=read.answers,
-                    counted=counted_options(survey.published.definition, read.answers),
-                ),
-                master_key=master_key,
-                period_kind=settings.key_period,
-            )
-        except LinkUsed:
-            # Lost a race for the link: the same neutral page (and status) as any link
-            # that is not available, so nothing tells which case it was.
-            raise LinkUnavailable() from None
-        if not receipt.repeated:  # committed: the worker (or this process) tags it next
-            rid = receipt.response_id
-            await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
-        page = Template(
-            "public/thanks.html",
-            context=self._context(survey, cookie)
-            | {
-                "receipt": receipt,
-                "thanks": journey.in_language(survey.published.definition.thanks, cookie.language),
-            },
-            headers={"Clear-Site-Data": '"cache", "cookies", "storage"', **_FORGET_ENTRY},
-        )
-        return page
-
-    @staticmethod
-    async def _session(
-        db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any], carried: str = ""
-    ) -> tuple[EntryCookie, journey.SurveyForRespondent]:
-        """The entry from the session cookie, or from the signed copy the question form
-        carries (so a form resubmitted after the thank-you page cleared cookies still
-        finds its one response)."""
-        cookie = decode_entry(master_key, request.cookies.get(COOKIE_NAME) or carried)
-        if cookie is None:
-            raise LinkUnavailable()
-        survey = await journey.survey_for_respondent(db, cookie.survey_version_id)
-        return cookie, (await pupils.survey_for_entry(db, cookie.kind, cookie.digest, survey))[0]
+        return questions_page(survey, cookie, {}, {}, master_key=master_key)
 
     @staticmethod
     def _language(
@@ -293,27 +219,41 @@ class RespondentPages(Controller):
     def _context(survey: journey.SurveyForRespondent, cookie: EntryCookie) -> dict[str, Any]:
         return journey.page_context(survey, cookie.language)
 
-    def _questions(
-        self,
-        survey: journey.SurveyForRespondent,
-        cookie: EntryCookie,
-        answers: dict[str, Any],
-        errors: dict[str, str],
-        *,
-        master_key: bytes,
-        nonce: str = "",
-    ) -> Template:
-        sections = build_form(survey, cookie.language, answers, errors)
-        error_list = [(q.field, q.label, q.error) for s in sections for q in s.questions if q.error]
-        return Template(
-            "public/questions.html",
-            status_code=400 if errors else 200,
-            context=self._context(survey, cookie)
-            | {
-                "sections": sections,
-                "errors": error_list,
-                "intro": journey.in_language(survey.published.definition.intro, cookie.language),
-                "form_nonce": nonce or secrets.token_urlsafe(16),
-                "entry": encode_entry(master_key, cookie),
-            },
-        )
+
+async def respondent_entry(
+    db: AsyncSession, master_key: bytes, entry_cookie: str | None, carried: str = ""
+) -> tuple[EntryCookie, journey.SurveyForRespondent]:
+    """The entry from the session cookie's value, or from the signed copy the question
+    form carries (so a form resubmitted after the thank-you page cleared cookies still
+    finds its one response)."""
+    cookie = decode_entry(master_key, entry_cookie or carried)
+    if cookie is None:
+        raise LinkUnavailable()
+    survey = await journey.survey_for_respondent(db, cookie.survey_version_id)
+    return cookie, (await pupils.survey_for_entry(db, cookie.kind, cookie.digest, survey))[0]
+
+
+def questions_page(
+    survey: journey.SurveyForRespondent,
+    cookie: EntryCookie,
+    answers: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    master_key: bytes,
+    nonce: str = "",
+) -> Template:
+    """The question form, blank or with the answers given and what is wrong with them."""
+    sections = build_form(survey, cookie.language, answers, errors)
+    error_list = [(q.field, q.label, q.error) for s in sections for q in s.questions if q.error]
+    return Template(
+        "public/questions.html",
+        status_code=400 if errors else 200,
+        context=journey.page_context(survey, cookie.language)
+        | {
+            "sections": sections,
+            "errors": error_list,
+            "intro": journey.in_language(survey.published.definition.intro, cookie.language),
+            "form_nonce": nonce or secrets.token_urlsafe(16),
+            "entry": encode_entry(master_key, cookie),
+        },
+    )

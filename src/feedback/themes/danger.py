@@ -63,6 +63,9 @@ _EVENTS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# Any event at all, one scan of the text (the patterns carry no flags or numbered groups).
+_ANY_EVENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _EVENTS.values()))
+
 # A negated event is no event: "he can't hurt me now", "he is not outside any more".
 _NEGATED = re.compile(r"\b(?:can't|cannot|couldn't|won't|doesn't|didn't|never|no longer|not)\W+$")
 _NEGATION_EXEMPT = frozenset({"confined", "not_safe_now"})
@@ -130,7 +133,7 @@ def _is_current(clause: str) -> bool:
 def danger_events(text: str) -> list[str]:
     """The kinds of current danger the text signals (empty when none), for audit and tests."""
     normalised = _normalise(text)
-    if not any(pattern.search(normalised) for pattern in _EVENTS.values()):
+    if not _ANY_EVENT.search(normalised):
         return []  # most feedback names no danger event: skip the per-clause reading
     events: list[str] = []
     for clause in _CLAUSE_BREAK.split(normalised):

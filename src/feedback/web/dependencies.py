@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.auth.sign_in import SessionView
+from feedback.db.engine import request_session
 from feedback.queue import JobQueue
 from feedback.settings import Settings
 
 
 async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
     """One session per request; service functions commit their own units of work."""
-    async with state.sessions() as session:
+    async with request_session(state.sessions) as session:
         yield session
 
 

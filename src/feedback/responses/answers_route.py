@@ -1,0 +1,212 @@
+"""POST /s/answers: the question form's submission, the busiest request the service takes.
+
+A plain ASGI handler inside the app rather than a route handler with injected values, a
+request object and a response object: per request, that machinery cost more CPU than
+storing the response does (bench/submit.py measures the route next to a minimal floor).
+It is still a route of the app: the request log logs it, the before-send hook adds the
+respondent safety headers, and anything raised here (an unavailable link, a refused
+token, a wrong method) is rendered by the app's exception handlers, so a lost link gets
+the same neutral page as everywhere else. The CSRF middleware cannot read an ASGI
+handler's body, so the form's token is checked here by the middleware's own rule.
+
+The thank-you page differs between responses only in the receipt code, so it is rendered
+once per survey version, language and danger flag and the code is put in per response.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import parse_qs
+
+from litestar import Litestar, Request
+from litestar.datastructures import Cookie
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    MethodNotAllowedException,
+    PermissionDeniedException,
+)
+from litestar.handlers import asgi
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.response import Template
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.types import HTTPScope, Receive, Send
+from litestar.utils.scope.state import ScopeState
+
+from feedback.db.engine import request_session
+from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
+from feedback.responses import journey
+from feedback.responses.answers import counted_options, read_answers
+from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
+from feedback.responses.intake import submit_response
+from feedback.responses.public_routes import questions_page, respondent_entry
+from feedback.responses.schemas import Receipt, Submission
+from feedback.settings import Settings
+
+PATH = "/s/answers"
+_THANKS_HEADERS = [
+    (b"content-type", b"text/html; charset=utf-8"),
+    (b"clear-site-data", b'"cache", "cookies", "storage"'),
+    # What `delete_cookie(COOKIE_NAME, path="/")` sends: the entry cookie goes with the page.
+    (
+        b"set-cookie",
+        Cookie(key=COOKIE_NAME, path="/", expires=0, max_age=0).to_header(header="").encode(),
+    ),
+]
+_RECEIPT_MARK = f"receipt-{secrets.token_hex(16)}"  # stands in for the code in a kept page
+THANKS_PAGES_KEPT = 256
+MAX_FORM_BYTES = 256 * 1024  # far above any survey's answers; more is not a person's form
+
+
+@asgi(PATH, include_in_schema=False, copy_scope=False, opt={"exclude_from_csrf": True})
+async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None:
+    if scope["method"] != "POST":
+        raise MethodNotAllowedException(headers={"allow": "POST"})
+    app = scope["litestar_app"]
+    cookies = _cookies(scope)
+    form = parse_qs((await _body(receive)).decode(errors="replace"), keep_blank_values=True)
+    _check_csrf(app, scope, cookies, form)
+    state = app.state
+    master_key: bytes = state.master_key
+    settings: Settings = state.settings
+    async with request_session(state.sessions) as db:
+        cookie, survey = await respondent_entry(
+            db, master_key, cookies.get(COOKIE_NAME), _first(form, "entry")
+        )
+        read = read_answers(survey.published.definition, form)
+        nonce = _first(form, "form_nonce")
+        if read.errors or not nonce:
+            page = questions_page(
+                survey, cookie, read.answers, read.errors, nonce=nonce, master_key=master_key
+            )
+            await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
+            return
+        try:
+            receipt = await submit_response(
+                db,
+                Submission(
+                    entry_kind=cookie.kind,
+                    entry_digest=cookie.digest,
+                    form_nonce=nonce,
+                    survey_version_id=survey.version_id,
+                    consent_notice_version_id=survey.notice_version_id,
+                    language=cookie.language,
+                    answers=read.answers,
+                    counted=counted_options(survey.published.definition, read.answers),
+                ),
+                master_key=master_key,
+                period_kind=settings.key_period,
+            )
+        except LinkUsed:
+            # Lost a race for the link: the same neutral page (and status) as any link
+            # that is not available, so nothing tells which case it was.
+            raise LinkUnavailable() from None
+    if not receipt.repeated:  # committed: the worker (or this process) tags it next
+        queue: JobQueue = state.queue
+        rid = receipt.response_id
+        await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
+    body = thanks_page(scope, survey, cookie, receipt).encode()
+    headers = [*_THANKS_HEADERS, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def thanks_page(
+    scope: HTTPScope,
+    survey: journey.SurveyForRespondent,
+    cookie: EntryCookie,
+    receipt: Receipt,
+) -> str:
+    """The thank-you page with this receipt's code. Survey versions never change, so each
+    (version, language, danger) page is rendered once per app and kept."""
+    state = scope["litestar_app"].state
+    kept: dict[tuple[int, str, bool], str] = state.setdefault("thanks_pages", {})
+    key = (survey.version_id, cookie.language, receipt.danger)
+    page = kept.get(key)
+    if page is None:
+        page = kept[key] = _render_thanks(Request(scope), survey, cookie.language, receipt.danger)
+        if len(kept) > THANKS_PAGES_KEPT:
+            kept.pop(next(iter(kept)))
+    return page.replace(_RECEIPT_MARK, receipt.code)
+
+
+def _render_thanks(
+    request: Request[Any, Any, Any],
+    survey: journey.SurveyForRespondent,
+    language: str,
+    danger: bool,
+) -> str:
+    template = Template(
+        "public/thanks.html",
+        context=journey.page_context(survey, language)
+        | {
+            "receipt": Receipt(code=_RECEIPT_MARK, response_id="", danger=danger),
+            "thanks": journey.in_language(survey.published.definition.thanks, language),
+        },
+    )
+    engine = request.app.template_engine
+    assert engine is not None  # create_app configures the templates
+    rendered: str = engine.get_template("public/thanks.html").render(
+        **template.create_template_context(request)
+    )
+    return rendered
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the browser went away mid-form
+            raise ClientException("the form did not arrive whole")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            raise HTTPException(status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _first(form: dict[str, list[str]], name: str) -> str:
+    return next(iter(form.get(name, ())), "")
+
+
+def _cookies(scope: HTTPScope) -> dict[str, str]:
+    """The request's cookies (ASGI header names arrive lower-cased). The ones read here
+    are set by this app, unquoted: base64url, hex and dots only."""
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            for pair in value.decode("latin-1").split(";"):
+                key, _, item = pair.partition("=")
+                found.setdefault(key.strip(), item.strip().strip('"'))
+    return found
+
+
+def _check_csrf(
+    app: Litestar, scope: HTTPScope, cookies: dict[str, str], form: dict[str, list[str]]
+) -> None:
+    """Litestar's CSRFMiddleware rule: the form's (or header's) token and the cookie's are
+    both signed with the app's secret and carry the same random part."""
+    config = app.csrf_config
+    assert config is not None  # create_app configures CSRF
+    header = config.header_name.lower().encode()
+    sent = next((v.decode("latin-1") for k, v in scope["headers"] if k == header), None)
+    sent = sent or _first(form, "_csrf_token")
+    from_form = _signed_secret(sent, config.secret)
+    from_cookie = _signed_secret(cookies.get(config.cookie_name), config.secret)
+    if from_form is None or from_cookie is None or not hmac.compare_digest(from_form, from_cookie):
+        raise PermissionDeniedException("CSRF token verification failed")
+    ScopeState.from_scope(scope).csrf_token = sent  # a page shown again carries it
+
+
+def _signed_secret(token: str | None, secret: str) -> str | None:
+    if not token or len(token) <= CSRF_SECRET_LENGTH:
+        return None
+    random_part, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    expected = generate_csrf_hash(token=random_part, secret=secret)
+    return random_part if hmac.compare_digest(signature, expected) else None
