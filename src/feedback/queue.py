@@ -130,10 +130,12 @@ class ArqQueue:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
                 await self._send(batch)
-            except Exception as error:  # noqa: BLE001 - each caller hears of it
+            except BaseException as error:  # noqa: BLE001 - each caller hears of it
                 for job in batch:
                     if not job.done.done():
                         job.done.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise  # cancelled (shutting down): no caller is left waiting on this batch
                 continue
             for job in batch:
                 if not job.done.done():
