@@ -212,7 +212,7 @@ def test_done_when_a_school_round_from_opening_to_closing_summary(
     lead.get_by_role("button", name="Close the round now").click()
     lead.wait_for_load_state()
     expect(lead.get_by_role("heading", name="Closing summary")).to_be_visible()
-    period = round_period(today, today + timedelta(days=30)).name
+    period = round_period(today, today + timedelta(days=30)).label
     expect(lead.get_by_text(f"Report period: {period}.")).to_be_visible()
     expect(lead.get_by_text("Responses: 6.")).to_be_visible()
     _no_axe_violations(lead)

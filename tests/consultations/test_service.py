@@ -284,14 +284,21 @@ async def test_progress_hides_small_completed_counts(
     )
 
 
-def test_a_round_is_reported_in_the_smallest_period_that_holds_it() -> None:
+def test_a_round_is_reported_by_its_own_months() -> None:
     from datetime import date
 
+    from feedback.reports.periods import Span
+
     assert round_period(date(2026, 11, 2), date(2026, 11, 30)) == Period(2026, "month", 11)
-    assert round_period(date(2026, 10, 2), date(2026, 11, 30)) == Period(2026, "quarter", 4)
-    assert round_period(date(2026, 8, 2), date(2026, 11, 30)) == Period(2026, "half", 2)
-    assert round_period(date(2026, 3, 2), date(2026, 11, 30)) == Period(2026, "year", 1)
-    assert round_period(date(2025, 12, 2), date(2026, 1, 30)) == Period(2026, "month", 1)
+    assert round_period(date(2026, 10, 2), date(2026, 12, 31)) == Period(2026, "quarter", 4)
+    assert round_period(date(2026, 7, 1), date(2026, 12, 1)) == Period(2026, "half", 2)
+    assert round_period(date(2026, 1, 2), date(2026, 12, 30)) == Period(2026, "year", 1)
+    # Months that are not one calendar period are a run of months, across New Year too.
+    assert round_period(date(2026, 10, 2), date(2026, 11, 30)) == Span((2026, 10), (2026, 11))
+    across = round_period(date(2026, 12, 2), date(2027, 1, 15))
+    assert across == Span((2026, 12), (2027, 1))
+    assert across.name == "2026-12..2027-01"
+    assert across.label == "December 2026 to January 2027"
 
 
 async def _opened_sessions(

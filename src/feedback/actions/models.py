@@ -33,7 +33,7 @@ class ActionRecord(Base):
     survey_slug: Mapped[str] = mapped_column(String(80), index=True)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
     themes: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"id", "label"}]
-    period: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(20))  # a calendar period or a round's months
     status: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(20), index=True)
     review_comment: Mapped[str | None] = mapped_column(Text, nullable=True)

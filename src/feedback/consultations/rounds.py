@@ -35,6 +35,7 @@ from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
 from feedback.organisations.models import Service
+from feedback.reports.spans import register_round_months
 from feedback.reports.suppression import SUPPRESSED, Constraint, protect_counts
 from feedback.surveys.models import Survey, SurveyVersion
 
@@ -159,6 +160,7 @@ async def create_round(
     ):
         if ids:
             await session.execute(insert(table), [{"round_id": row.id, column: i} for i in ids])
+    await register_round_months(session, version_ids, opens_on, closes_on)
     record_audit(
         session,
         "round.open",

@@ -112,6 +112,7 @@ class ClosingSummary(msgspec.Struct, frozen=True):
     period: str
     legend: str
     surveys: list[SurveySummary]
+    period_label: str = ""  # the round's months in words: "December 2026 to January 2027"
 
 
 class ComparedAnswer(msgspec.Struct, frozen=True):
@@ -144,3 +145,5 @@ class RoundComparison(msgspec.Struct, frozen=True):
     previous_period: str
     legend: str
     surveys: list[ComparedSurvey]
+    this_period_label: str = ""
+    previous_period_label: str = ""

@@ -22,7 +22,7 @@ from feedback.consultations.schemas import (
     ThemeLine,
 )
 from feedback.errors import InvalidInput
-from feedback.reports.periods import Period
+from feedback.reports.periods import ReportPeriod, months_of
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED, legend
@@ -32,17 +32,12 @@ from feedback.settings import Settings
 TOP_THEMES = 5
 
 
-def round_period(opens_on: date, closes_on: date) -> Period:
-    """The smallest report period (month, quarter, half-year, year) holding the whole round.
-    A round across New Year is reported in its closing year: report periods never span
-    two years."""
-    year = closes_on.year
-    first = opens_on.month if opens_on.year == year else 1
-    last = closes_on.month
-    for kind, size in (("month", 1), ("quarter", 3), ("half", 6)):
-        if (first - 1) // size == (last - 1) // size:
-            return Period(year, kind, (first - 1) // size + 1)
-    return Period(year, "year", 1)
+def round_period(opens_on: date, closes_on: date) -> ReportPeriod:
+    """The round's own months: the calendar period when they are exactly one, else their
+    run of months (across New Year too), which the round registered as a protected period
+    of its survey versions' reports (`reports.spans`). Reports hold months, not days, so
+    a round from 2 December to 15 January counts all of December and January."""
+    return months_of(opens_on, closes_on)
 
 
 async def _record_counts(
@@ -106,6 +101,7 @@ async def closing_summary(
     return ClosingSummary(
         round_id=round_id,
         period=period.name,
+        period_label=period.label,
         legend=legend(settings.suppression_threshold, settings.report_rounding),
         surveys=surveys,
     )
@@ -143,6 +139,8 @@ async def compare_rounds(
         previous_round_id=before.id,
         this_period=this_period.name,
         previous_period=before_period.name,
+        this_period_label=this_period.label,
+        previous_period_label=before_period.label,
         legend=legend(settings.suppression_threshold, settings.report_rounding),
         surveys=surveys,
     )
@@ -153,8 +151,8 @@ async def _compare_survey(
     actor: Staff,
     settings: Settings,
     slug: str,
-    now: tuple[int, Period],
-    then: tuple[int, Period],
+    now: tuple[int, ReportPeriod],
+    then: tuple[int, ReportPeriod],
 ) -> ComparedSurvey:
     current = await survey_report(
         session,

@@ -15,6 +15,10 @@ generation it was computed from; one whose generation is behind is recomputed, b
 refresh job or on the request, unless pages may show it labelled "Figures as of" because it is
 younger than FEEDBACK_REPORT_MAX_STALE_SECONDS (reports/refresh.py). The scope is part of the
 key, so no person is ever served figures protected for someone else's services.
+
+`report_spans` lists the runs of months a report may be cut by besides calendar periods:
+one per consultation round and pinned survey version (`reports.spans`). They are part of
+the protected family, so a round's summary and the month reports are protected together.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback.db.base import Base
 
-__all__ = ["ReportCell", "ReportRelease", "ReportTagCell"]
+__all__ = ["ReportCell", "ReportRelease", "ReportSpan", "ReportTagCell"]
 
 
 class ReportCell(Base):
@@ -64,3 +68,13 @@ class ReportRelease(Base):
     method: Mapped[str] = mapped_column(String(10), primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
     figures: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReportSpan(Base):
+    """A round's months for one survey version (`YYYY-MM` to `YYYY-MM`, inclusive)."""
+
+    __tablename__ = "report_spans"
+
+    survey_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    last_month: Mapped[str] = mapped_column(String(7), primary_key=True)

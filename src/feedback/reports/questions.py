@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from feedback.reports.periods import Period
+from feedback.reports.periods import ReportPeriod
 from feedback.reports.release import BASE, Figure, Figures, Slice
 from feedback.reports.schemas import AnswerLine, TrendPoint
 from feedback.reports.suppression import NOT_APPLICABLE, SUPPRESSED
@@ -78,7 +78,7 @@ def percent(figure: Figure, base: Figure, threshold: int) -> str:
 def answer_lines(
     release: Figures,
     rows: Sequence[tuple[str, str]],
-    period: Period,
+    period: ReportPeriod,
     slice_: Slice,
     threshold: int,
 ) -> tuple[Figure, list[AnswerLine]]:
@@ -115,7 +115,7 @@ def mean_of(question: Question, lines: Sequence[AnswerLine], threshold: int) -> 
 def trend(
     release: Figures,
     rows: Sequence[tuple[str, str]],
-    period: Period,
+    period: ReportPeriod,
     slice_: Slice,
     threshold: int,
 ) -> list[TrendPoint]:

@@ -33,6 +33,7 @@ from feedback.reports.release_cache import (
     scope_key,
     store_family,
 )
+from feedback.reports.spans import family_window
 
 REFRESH_LIMIT = 20  # releases recomputed per run at most (~2 s each on 1M responses)
 
@@ -97,8 +98,11 @@ async def _stale_releases(
         header = HEADER_DECODER.decode(figures)
         if header.computed_at is None or scope_key(header.scope) != hashed:
             continue  # stored before families carried their scope: the next read redoes it
-        now = await current_generation(session, version_id, year, header.scope, kind=kind)
-        if now != generation:
+        window = await family_window(session, version_id, year)
+        if window.first_year != year:
+            continue  # a round joined this year to an earlier one: never read again
+        now = await current_generation(session, version_id, window, header.scope, kind=kind)
+        if now != generation or header.window != window.name:
             stale.append(_Stale(version_id, kind, year, header.scope, header.computed_at))
     await session.commit()  # end the read transaction before the long computations
     return stale, len(keys)
@@ -109,25 +113,24 @@ async def _refresh(session: AsyncSession, entry: _Stale, *, threshold: int, meth
     the request path, so the stored family is never older than the generation it carries."""
     scope = entry.scope
     read_at = datetime.now(UTC)
-    generation = await current_generation(
-        session, entry.version_id, entry.year, scope, kind=entry.kind
-    )
+    window = await family_window(session, entry.version_id, entry.year)
+    generation = await current_generation(session, entry.version_id, window, scope, kind=entry.kind)
     family: StoredFamily
     if entry.kind == ANSWERS:
         version = await service.version_by_id(session, entry.version_id)
         if version is None:
             return False
         family = await service.compute_answers_family(
-            session, version, entry.year, scope, threshold=threshold, method=method
+            session, version, window, scope, threshold=threshold, method=method
         )
     elif entry.kind == THEMES:
         family = await themes.compute_themes_family(
-            session, entry.version_id, entry.year, scope, threshold=threshold, method=method
+            session, entry.version_id, window, scope, threshold=threshold, method=method
         )
     else:
         return False
     key = release_key(entry.version_id, entry.year, scope, threshold, method, entry.kind)
-    await store_family(session, key, scope, generation, family, read_at=read_at)
+    await store_family(session, key, scope, generation, family, read_at=read_at, window=window)
     return True
 
 

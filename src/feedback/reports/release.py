@@ -1,7 +1,8 @@
-"""One protected release per question and year: every figure a user's reports can show.
+"""One protected release per question and window: every figure a user's reports can show.
 
 Plain functions, no SQL. The family's nodes are (row, period, slice): row is an answer
-option or BASE (how many answered), period any node of the year tree, slice "all" or one
+option or BASE (how many answered), period any period of the window (each year's tree and
+each round's span of months, `periods.Window`), slice "all" or one
 service, borough or channel in the user's scope. Constraints tie each total to its parts
 along each axis; `protect_counts` then hides what must be hidden once, for every report.
 See `suppression`'s docstring for why one joint release defeats differencing.
@@ -15,7 +16,7 @@ from typing import NamedTuple, Protocol
 
 import msgspec
 
-from feedback.reports.periods import Period, containing, period_sums, year_tree
+from feedback.reports.periods import ReportPeriod, Window
 from feedback.reports.suppression import (
     SUPPRESSED,
     Constraint,
@@ -30,13 +31,14 @@ Slice = tuple[str, str]
 
 
 class Atom(NamedTuple):
-    """The finest count we hold: one option, service, borough, channel and month."""
+    """The finest count we hold: one option, service, borough, channel and month
+    (`YYYY-MM`)."""
 
     row: str
     service: str
     borough: str
     channel: str
-    month: int
+    month: str
 
 
 class Figure(msgspec.Struct, frozen=True):
@@ -47,11 +49,11 @@ class Figure(msgspec.Struct, frozen=True):
 
 
 class Release(msgspec.Struct, frozen=True):
-    values: dict[tuple[str, Period, Slice], int]
-    hidden: frozenset[tuple[str, Period, Slice]]
+    values: dict[tuple[str, ReportPeriod, Slice], int]
+    hidden: frozenset[tuple[str, ReportPeriod, Slice]]
     method: str
 
-    def figure(self, row: str, period: Period, slice_: Slice) -> Figure:
+    def figure(self, row: str, period: ReportPeriod, slice_: Slice) -> Figure:
         node = (row, period, slice_)
         if node in self.hidden:
             return Figure(None, SUPPRESSED)
@@ -64,13 +66,13 @@ class Release(msgspec.Struct, frozen=True):
 class Figures(Protocol):
     """Anything a report reads its figures from: a fresh release or a stored one."""
 
-    def figure(self, row: str, period: Period, slice_: Slice) -> Figure: ...
+    def figure(self, row: str, period: ReportPeriod, slice_: Slice) -> Figure: ...
 
 
 HIDDEN = -1
 
 
-def figure_key(row: str, period: Period, slice_: Slice) -> str:
+def figure_key(row: str, period: ReportPeriod, slice_: Slice) -> str:
     return f"{row}\x1f{period.name}\x1f{slice_[0]}\x1f{slice_[1]}"
 
 
@@ -81,7 +83,7 @@ class StoredRelease(msgspec.Struct, frozen=True):
 
     shown: dict[str, int]
 
-    def figure(self, row: str, period: Period, slice_: Slice) -> Figure:
+    def figure(self, row: str, period: ReportPeriod, slice_: Slice) -> Figure:
         value = self.shown.get(figure_key(row, period, slice_), 0)
         if value == HIDDEN:
             return Figure(None, SUPPRESSED)
@@ -102,7 +104,7 @@ def store_release(release: Release) -> StoredRelease:
 def build_release(
     atoms: Mapping[Atom, int],
     *,
-    year: int,
+    window: Window,
     rows: Sequence[str],
     additive: bool,
     threshold: int,
@@ -113,7 +115,7 @@ def build_release(
     the options' counts add up to BASE (one answer per person); otherwise BASE atoms are
     given directly (responses, for multiple choice). `groups` names rows that are exactly
     the sum of other rows (a theme and its sentiment split), tied in every period and slice."""
-    by_month: dict[tuple[str, Slice, int], int] = defaultdict(int)
+    by_month: dict[tuple[str, Slice, str], int] = defaultdict(int)
     seen_slices: dict[str, set[str]] = {axis: set() for axis in SLICE_AXES}
     for atom, count in atoms.items():
         if not count:
@@ -130,9 +132,9 @@ def build_release(
         for slice_ in slices:
             for row in targets:
                 by_month[(row, slice_, atom.month)] += count
-    values: dict[tuple[str, Period, Slice], int] = defaultdict(int)
-    for (row, slice_, month), count in by_month.items():  # roll months up the year tree
-        for period in containing(year, month):
+    values: dict[tuple[str, ReportPeriod, Slice], int] = defaultdict(int)
+    for (row, slice_, month), count in by_month.items():  # roll months up the window
+        for period in window.containing(month):
             values[(row, period, slice_)] += count
     if method == "round5":
         return Release(values=dict(values), hidden=frozenset(), method=method)
@@ -140,11 +142,11 @@ def build_release(
     slices_all: list[Slice] = [ALL] + [
         (axis, value) for axis in SLICE_AXES for value in sorted(seen_slices[axis])
     ]
-    constraints = _constraints(year, every_row, slices_all, seen_slices, additive=additive)
+    constraints = _constraints(window, every_row, slices_all, seen_slices, additive=additive)
     for total, parts in (groups or {}).items():
         constraints.extend(
             Constraint((total, period, slice_), tuple((part, period, slice_) for part in parts))
-            for period in year_tree(year)
+            for period in window.periods()
             for slice_ in slices_all
         )
     hidden = protect_counts(values, constraints, threshold=threshold)
@@ -152,7 +154,7 @@ def build_release(
 
 
 def _constraints(
-    year: int,
+    window: Window,
     rows: Sequence[str],
     slices: Sequence[Slice],
     seen: Mapping[str, set[str]],
@@ -160,7 +162,7 @@ def _constraints(
     additive: bool,
 ) -> list[Constraint]:
     constraints: list[Constraint] = []
-    periods = year_tree(year)
+    periods = window.periods()
     for row in rows:
         for period in periods:
             for axis in SLICE_AXES:
@@ -168,7 +170,7 @@ def _constraints(
                 if parts:
                     constraints.append(Constraint((row, period, ALL), parts))
         for slice_ in slices:
-            for whole, pieces in period_sums(year):
+            for whole, pieces in window.sums():
                 constraints.append(
                     Constraint(
                         (row, whole, slice_), tuple((row, piece, slice_) for piece in pieces)

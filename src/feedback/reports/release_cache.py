@@ -1,9 +1,11 @@
 """Protected releases stored in the database, so a report request is a read, not a solve.
 
 A stored family is served only when its key matches exactly - survey version, kind (answers
-or theme mentions), year, the caller's scope (every service id they may read, or "all"),
-threshold and method - and its generation equals the current sum of the cell generations
-over that scope and year (see `reports.models`). Otherwise it is computed afresh, from that
+or theme mentions), its window's first year, the caller's scope (every service id they may
+read, or "all"), threshold and method - when it was computed for the same window (years and
+round spans, `reports.spans`; a new round across New Year widens it) and its generation
+equals the current sum of the cell generations over that scope and window (see
+`reports.models`). Otherwise it is computed afresh, from that
 same scope's data only, and stored. The generation is read before the data, so a stored
 family is never older than the generation it carries: at worst newer, and recomputed once
 more on the next read.
@@ -29,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.reports.models import ReportCell, ReportRelease, ReportTagCell
+from feedback.reports.periods import Window
 from feedback.reports.release import StoredRelease
 
 ANSWERS, THEMES = "answers", "themes"  # the kinds of family stored
@@ -40,14 +43,16 @@ class StoredQuestion(msgspec.Struct, frozen=True):
 
 
 class StoredFamily(msgspec.Struct, frozen=True):
-    """Every protected figure one scope may request for one survey version and year.
+    """Every protected figure one scope may request for one survey version and window.
     `computed_at` and `scope` are set when it is stored (None in families stored before
-    they existed: those are never served stale nor refreshed in the background)."""
+    they existed: those are never served stale nor refreshed in the background); `window`
+    is `Window.name` (None before windows: a single year without spans)."""
 
     questions: dict[str, StoredQuestion]
     responses: StoredRelease
     computed_at: datetime | None = None
     scope: tuple[int, ...] | None = None  # the service ids; None is every service
+    window: str | None = None
 
 
 class ReleaseHeader(msgspec.Struct, frozen=True):
@@ -55,6 +60,7 @@ class ReleaseHeader(msgspec.Struct, frozen=True):
 
     computed_at: datetime | None = None
     scope: tuple[int, ...] | None = None
+    window: str | None = None
 
 
 class CachedFamily(msgspec.Struct, frozen=True):
@@ -79,18 +85,18 @@ def scope_key(scope: Sequence[int] | None) -> str:
 async def current_generation(
     session: AsyncSession,
     version_id: int,
-    year: int,
+    window: Window,
     scope: Sequence[int] | None,
     *,
     kind: str = ANSWERS,
 ) -> int:
-    """The sum of the scope's cell generations for the year; theme families add the theme
-    tags' generations, since tags change without the counters."""
+    """The sum of the scope's cell generations over the window; theme families add the
+    theme tags' generations, since tags change without the counters."""
     total = 0
     for table in (ReportCell, ReportTagCell) if kind == THEMES else (ReportCell,):
         query = select(func.coalesce(func.sum(table.generation), 0)).where(
             table.survey_version_id == version_id,
-            table.month.between(f"{year}-01", f"{year}-12"),
+            table.month.between(window.first_month, window.last_month),
         )
         if scope is not None:
             query = query.where(table.service_id.in_(scope))
@@ -116,7 +122,7 @@ async def cached_family(
     session: AsyncSession,
     *,
     version_id: int,
-    year: int,
+    window: Window,
     scope: Sequence[int] | None,
     threshold: int,
     method: str,
@@ -130,8 +136,8 @@ async def cached_family(
     the caller's transaction is ours to commit (a request's own session); otherwise the
     write rides on the caller's transaction."""
     read_at = datetime.now(UTC)
-    generation = await current_generation(session, version_id, year, scope, kind=kind)
-    key = release_key(version_id, year, scope, threshold, method, kind)
+    generation = await current_generation(session, version_id, window, scope, kind=kind)
+    key = release_key(version_id, window.first_year, scope, threshold, method, kind)
     found = (
         await session.execute(
             select(ReportRelease.generation, ReportRelease.figures).filter_by(**key)
@@ -139,12 +145,15 @@ async def cached_family(
     ).one_or_none()
     if found is not None:
         stored = _DECODER.decode(found.figures)
-        if found.generation == generation:
+        same_window = stored.window == window.name  # None (stored before windows) never is
+        if same_window and found.generation == generation:
             return CachedFamily(stored)
-        if _young_enough(stored.computed_at, max_stale_seconds):
+        if same_window and _young_enough(stored.computed_at, max_stale_seconds):
             return CachedFamily(stored, as_of=stored.computed_at)
     family = await compute()
-    family = await store_family(session, key, scope, generation, family, read_at=read_at)
+    family = await store_family(
+        session, key, scope, generation, family, read_at=read_at, window=window
+    )
     if commit:
         await session.commit()
     return CachedFamily(family)
@@ -164,16 +173,18 @@ async def store_family(
     family: StoredFamily,
     *,
     read_at: datetime,
+    window: Window,
 ) -> StoredFamily:
     """Store `family` under `key` with the generation read before its data, stamped with
     the time that generation was read (so "figures as of" never claims newer data than it
-    holds) and its scope's service ids; returns it as stored."""
-    if key["scope"] != scope_key(scope):
-        raise ValueError("a family is stored only under its own scope's key")
+    holds), its scope's service ids and its window; returns it as stored."""
+    if key["scope"] != scope_key(scope) or key["year"] != window.first_year:
+        raise ValueError("a family is stored only under its own scope's and window's key")
     family = msgspec.structs.replace(
         family,
         computed_at=read_at,
         scope=None if scope is None else tuple(sorted(set(scope))),
+        window=window.name,
     )
     values = {**key, "generation": generation, "figures": _ENCODER.encode(family)}
     connection = await session.connection()

@@ -56,6 +56,7 @@ class SurveyReport(msgspec.Struct, frozen=True):
     legend: str
     questions: list[QuestionReport]
     figures_as_of: datetime | None = None  # set when served from a release behind the data
+    period_label: str = ""  # the period in words where its name is not ("December 2026 to ...")
 
 
 class VersionComparison(msgspec.Struct, frozen=True):

@@ -20,7 +20,7 @@ from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.organisations.models import Service
 from feedback.reports import questions as shape
 from feedback.reports.models import ReportCell
-from feedback.reports.periods import Period, parse_period
+from feedback.reports.periods import ReportPeriod, Window, parse_period
 from feedback.reports.release import (
     ALL,
     BASE,
@@ -44,6 +44,7 @@ from feedback.reports.schemas import (
     SurveyReport,
     VersionComparison,
 )
+from feedback.reports.spans import window_for
 from feedback.reports.suppression import legend
 from feedback.responses.models import AnswerCount
 from feedback.settings import Settings
@@ -93,8 +94,9 @@ async def survey_report(
     version = _choose(versions, filters.version)
     period, slice_ = await _check_filters(session, staff, filters)
     threshold, method = settings.suppression_threshold, settings.report_rounding
+    window = await window_for(session, version.id, period)
     cached = await _family(
-        session, staff, version, period.year, settings, commit=commit, max_stale=max_stale_seconds
+        session, staff, version, window, settings, commit=commit, max_stale=max_stale_seconds
     )
     family = cached.family
     report_questions = []
@@ -121,6 +123,7 @@ async def survey_report(
         version=version.number,
         versions=[v.number for v in versions],
         period=period.name,
+        period_label=period.label,
         narrowed_by=_slice_name(slice_),
         responses=family.responses.figure(BASE, period, slice_).shown,
         threshold=threshold,
@@ -170,7 +173,7 @@ async def compare_question(
             session,
             staff,
             version,
-            period.year,
+            await window_for(session, version.id, period),
             settings,
             commit=commit,
             max_stale=max_stale_seconds,
@@ -206,26 +209,26 @@ async def _family(
     session: AsyncSession,
     staff: Staff,
     version: _Version,
-    year: int,
+    window: Window,
     settings: Settings,
     *,
     commit: bool,
     max_stale: int,
 ) -> CachedFamily:
-    """Every protected figure the caller's scope may request for this version and year,
+    """Every protected figure the caller's scope may request for this version and window,
     from the stored release when it is current (see `release_cache`)."""
     scope = staff.service_scope()
     threshold, method = settings.suppression_threshold, settings.report_rounding
 
     async def compute() -> StoredFamily:
         return await compute_answers_family(
-            session, version, year, scope, threshold=threshold, method=method
+            session, version, window, scope, threshold=threshold, method=method
         )
 
     return await cached_family(
         session,
         version_id=version.id,
-        year=year,
+        window=window,
         scope=scope,
         threshold=threshold,
         method=method,
@@ -238,26 +241,31 @@ async def _family(
 async def compute_answers_family(
     session: AsyncSession,
     version: _Version,
-    year: int,
+    window: Window,
     scope: Scope,
     *,
     threshold: int,
     method: str,
 ) -> StoredFamily:
     """The answers family of one scope, computed from that scope's counters only."""
-    answers, responses = await _load_atoms(session, scope, version.id, year)
+    answers, responses = await _load_atoms(session, scope, version.id, window)
     questions = {}
     for _path, question in all_questions(version.published.definition):
-        release, rows = _question_release(question, answers, responses, year, threshold, method)
+        release, rows = _question_release(question, answers, responses, window, threshold, method)
         questions[question.id] = StoredQuestion(rows, store_release(release))
     response_release = build_release(
-        responses, year=year, rows=[], additive=False, threshold=threshold, method=method
+        responses, window=window, rows=[], additive=False, threshold=threshold, method=method
     )
     return StoredFamily(questions, store_release(response_release))
 
 
 def _question_release(
-    question: Question, answers: Atoms, responses: Atoms, year: int, threshold: int, method: str
+    question: Question,
+    answers: Atoms,
+    responses: Atoms,
+    window: Window,
+    threshold: int,
+    method: str,
 ) -> tuple[Release, list[tuple[str, str]]]:
     mine = {
         atom: count for atom, count in answers.items() if atom.row.startswith(f"{question.id}\x00")
@@ -269,7 +277,7 @@ def _question_release(
         atoms.update(responses)
     release = build_release(
         atoms,
-        year=year,
+        window=window,
         rows=[code for code, _label in rows],
         additive=additive,
         threshold=threshold,
@@ -319,7 +327,7 @@ def _choose(versions: list[_Version], number: int | None) -> _Version:
 
 async def _check_filters(
     session: AsyncSession, staff: Staff, filters: ReportFilter
-) -> tuple[Period, Slice]:
+) -> tuple[ReportPeriod, Slice]:
     """The period and the one slice asked for; a service outside the caller's scope is
     refused rather than shown empty, so nobody mistakes it for a service with no answers."""
     period = parse_period(filters.period)
@@ -350,9 +358,9 @@ async def _check_filters(
 
 
 async def _load_atoms(
-    session: AsyncSession, scope: Scope, version_id: int, year: int
+    session: AsyncSession, scope: Scope, version_id: int, window: Window
 ) -> tuple[Atoms, Atoms]:
-    """The year's counters, as (question\\0option) atoms, and responses per month as BASE
+    """The window's counters, as (question\\0option) atoms, and responses per month as BASE
     atoms; both limited to the scope's services."""
     counts = select(
         AnswerCount.question_id,
@@ -364,7 +372,7 @@ async def _load_atoms(
         AnswerCount.count,
     ).where(
         AnswerCount.survey_version_id == version_id,
-        AnswerCount.month.between(f"{year}-01", f"{year}-12"),
+        AnswerCount.month.between(window.first_month, window.last_month),
     )
     if scope is not None:
         counts = counts.where(AnswerCount.service_id.in_(scope))
@@ -372,12 +380,14 @@ async def _load_atoms(
     for question_id, option, service_id, borough, channel, month, count in await session.execute(
         counts
     ):
-        atom = Atom(f"{question_id}\x00{option}", str(service_id), borough, channel, int(month[5:]))
+        atom = Atom(f"{question_id}\x00{option}", str(service_id), borough, channel, month)
         answers[atom] += count
-    return dict(answers), await _load_responses(session, scope, version_id, year)
+    return dict(answers), await _load_responses(session, scope, version_id, window)
 
 
-async def _load_responses(session: AsyncSession, scope: Scope, version_id: int, year: int) -> Atoms:
+async def _load_responses(
+    session: AsyncSession, scope: Scope, version_id: int, window: Window
+) -> Atoms:
     """Responses per cell and month, as BASE atoms, limited to the scope's services: read
     from the per-cell counts the database keeps (`reports.models`), never by scanning
     responses."""
@@ -389,13 +399,13 @@ async def _load_responses(session: AsyncSession, scope: Scope, version_id: int, 
         ReportCell.responses,
     ).where(
         ReportCell.survey_version_id == version_id,
-        ReportCell.month.between(f"{year}-01", f"{year}-12"),
+        ReportCell.month.between(window.first_month, window.last_month),
         ReportCell.responses > 0,
     )
     if scope is not None:
         query = query.where(ReportCell.service_id.in_(scope))
     return {
-        Atom(BASE, str(service_id), borough, channel, int(month[5:])): count
+        Atom(BASE, str(service_id), borough, channel, month): count
         for service_id, borough, channel, month, count in await session.execute(query)
     }
 

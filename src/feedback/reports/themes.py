@@ -13,7 +13,7 @@ A tag an analyst removed is not counted.
 
 Emerging phrases are counted per survey and month across all services, so only the roles
 that read every service see them, unnarrowed, and only phrases whose text was stored (it is
-kept only once enough different responses used it), protected across the year's periods.
+kept only once enough different responses used it), protected across the window's periods.
 
 Quotes: lead and analyst only, only for a theme at least `threshold` responses mention in
 the chosen period and group, each view audit-logged; words are redacted before they leave.
@@ -34,11 +34,12 @@ from feedback.crypto.errors import PeriodKeyDestroyed
 from feedback.crypto.master import MasterKeys
 from feedback.errors import Forbidden, NotFound
 from feedback.reports import service
-from feedback.reports.periods import Period
+from feedback.reports.periods import ReportPeriod, Window
 from feedback.reports.questions import answer_lines, percent
 from feedback.reports.release import ALL, BASE, Atom, Figures, Slice, build_release, store_release
 from feedback.reports.release_cache import THEMES, StoredFamily, StoredQuestion, cached_family
 from feedback.reports.schemas import AnswerLine, ReportFilter
+from feedback.reports.spans import window_for
 from feedback.reports.suppression import legend
 from feedback.responses.models import Response
 from feedback.settings import Settings
@@ -104,7 +105,7 @@ def _split(theme: str, sentiment: str) -> str:
 
 
 async def _theme_atoms(
-    session: AsyncSession, scope: service.Scope, version_id: int, year: int
+    session: AsyncSession, scope: service.Scope, version_id: int, window: Window
 ) -> dict[Atom, int]:
     """Per (theme, sentiment) and cell: distinct responses, each under its most negative
     tag for the theme; theme rows are the sums of their splits."""
@@ -131,7 +132,9 @@ async def _theme_atoms(
         .join(Response, Response.id == per_response.c.response_id)
         .where(
             Response.survey_version_id == version_id,
-            Response.submitted_on.between(date(year, 1, 1), date(year, 12, 31)),
+            Response.submitted_on.between(
+                date(window.years[0], 1, 1), date(window.years[-1], 12, 31)
+            ),
         )
         .group_by(
             per_response.c.theme_id,
@@ -147,7 +150,7 @@ async def _theme_atoms(
     atoms: dict[Atom, int] = defaultdict(int)
     rows = await session.execute(query)
     for theme, rank_of, service_id, borough, channel, day, count in rows:
-        cell = (str(service_id), borough, channel, day.month)
+        cell = (str(service_id), borough, channel, f"{day.year:04d}-{day.month:02d}")
         atoms[Atom(theme, *cell)] += count
         atoms[Atom(_split(theme, SENTIMENTS[rank_of]), *cell)] += count
     return dict(atoms)
@@ -156,21 +159,21 @@ async def _theme_atoms(
 async def compute_themes_family(
     session: AsyncSession,
     version_id: int,
-    year: int,
+    window: Window,
     scope: service.Scope,
     *,
     threshold: int,
     method: str,
 ) -> StoredFamily:
     """The themes family of one scope, from that scope's responses and tags only."""
-    responses = await service._load_responses(session, scope, version_id, year)
-    atoms = await _theme_atoms(session, scope, version_id, year)
+    responses = await service._load_responses(session, scope, version_id, window)
+    atoms = await _theme_atoms(session, scope, version_id, window)
     themes = sorted({atom.row for atom in atoms if "\x00" not in atom.row})
     groups = {theme: [_split(theme, name) for name in SENTIMENTS] for theme in themes}
     atoms.update(responses)
     release = build_release(
         atoms,
-        year=year,
+        window=window,
         rows=[*themes, *(row for parts in groups.values() for row in parts)],
         additive=False,
         threshold=threshold,
@@ -200,12 +203,13 @@ async def theme_report(
     period, slice_ = await service._check_filters(session, staff, filters)
     threshold = settings.suppression_threshold
     scope = staff.service_scope()
+    window = await window_for(session, version.id, period)
 
     async def compute() -> StoredFamily:
         return await compute_themes_family(
             session,
             version.id,
-            period.year,
+            window,
             scope,
             threshold=threshold,
             method=settings.report_rounding,
@@ -214,7 +218,7 @@ async def theme_report(
     cached = await cached_family(
         session,
         version_id=version.id,
-        year=period.year,
+        window=window,
         scope=scope,
         threshold=threshold,
         method=settings.report_rounding,
@@ -226,7 +230,7 @@ async def theme_report(
     family = cached.family
     release, rows = family.questions[THEMES].release, family.questions[THEMES].rows
     _base, lines = answer_lines(release, rows, period, slice_, threshold)
-    phrases, note = await _phrases(session, staff, slug, period, slice_, settings)
+    phrases, note = await _phrases(session, staff, slug, period, window, slice_, settings)
     return ThemeReport(
         survey=slug,
         version=version.number,
@@ -243,7 +247,7 @@ async def theme_report(
 
 
 def _sentiment(
-    release: Figures, theme: str, period: Period, slice_: Slice, threshold: int
+    release: Figures, theme: str, period: ReportPeriod, slice_: Slice, threshold: int
 ) -> ThemeSentiment:
     mentions = release.figure(theme, period, slice_)
     negative = release.figure(_split(theme, "negative"), period, slice_)
@@ -261,11 +265,12 @@ async def _phrases(
     session: AsyncSession,
     staff: Staff,
     slug: str,
-    period: Period,
+    period: ReportPeriod,
+    window: Window,
     slice_: Slice,
     settings: Settings,
 ) -> tuple[list[PhraseLine], str]:
-    """The most used emerging phrases whose text is stored, protected over the year."""
+    """The most used emerging phrases whose text is stored, protected over the window."""
     if staff.service_scope() is not None:
         return [], PHRASES_ALL_SERVICES
     if slice_ != ALL:
@@ -280,18 +285,18 @@ async def _phrases(
         .join(Survey, Survey.id == EmergingPhraseCount.survey_id)
         .where(
             Survey.slug == slug,
-            EmergingPhraseCount.month.between(f"{period.year}-01", f"{period.year}-12"),
+            EmergingPhraseCount.month.between(window.first_month, window.last_month),
         )
     )
     atoms: dict[Atom, int] = {}
     names: dict[str, str] = {}
     for key, month, count, phrase in rows:
-        atoms[Atom(key, "", "", "", int(month[5:]))] = count
+        atoms[Atom(key, "", "", "", month)] = count
         if phrase:
             names[key] = phrase
     release = build_release(
         {atom: count for atom, count in atoms.items() if atom.row in names},
-        year=period.year,
+        window=window,
         rows=sorted(names),
         additive=False,
         threshold=settings.suppression_threshold,
@@ -364,12 +369,13 @@ async def theme_quotes(
 
 
 def _tagged(
-    staff: Staff, version_id: int, theme: str, period: Period, slice_: Slice
+    staff: Staff, version_id: int, theme: str, period: ReportPeriod, slice_: Slice
 ) -> Select[str, str]:
     """(response, first question tagged) for each response mentioning `theme` in the
     period and slice, within the caller's services."""
-    first, last = period.months[0], period.months[-1]
-    end = date(period.year + 1, 1, 1) if last == 12 else date(period.year, last + 1, 1)
+    months = period.month_keys()
+    (first_year, first), (last_year, last) = months[0], months[-1]
+    end = date(last_year + 1, 1, 1) if last == 12 else date(last_year, last + 1, 1)
     query = (
         select(ThemeTag.response_id, func.min(ThemeTag.question_id))
         .join(Response, Response.id == ThemeTag.response_id)
@@ -377,7 +383,7 @@ def _tagged(
             ThemeTag.theme_id == theme,
             ThemeTag.decision != "removed",
             Response.survey_version_id == version_id,
-            Response.submitted_on >= date(period.year, first, 1),
+            Response.submitted_on >= date(first_year, first, 1),
             Response.submitted_on < end,
         )
         .group_by(ThemeTag.response_id)
