@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedback.reports.periods import Period
+from feedback.reports.periods import Period, single_year
 from feedback.reports.release import ALL, BASE, Atom, Release, build_release
 from feedback.reports.suppression import recoverable_hidden
 
@@ -28,7 +28,7 @@ atoms_strategy = st.dictionaries(
         st.sampled_from(("1", "2")),
         st.sampled_from(BOROUGHS),
         st.sampled_from(("web", "sms")),
-        st.sampled_from((1, 2, 3)),
+        st.sampled_from(("2026-01", "2026-02", "2026-03")),
     ),
     st.integers(min_value=1, max_value=9),
     min_size=1,
@@ -38,7 +38,12 @@ atoms_strategy = st.dictionaries(
 
 def release_of(atoms: dict[Atom, int], method: str = "suppress") -> Release:
     return build_release(
-        atoms, year=2026, rows=list(OPTIONS), additive=True, threshold=5, method=method
+        atoms,
+        window=single_year(2026),
+        rows=list(OPTIONS),
+        additive=True,
+        threshold=5,
+        method=method,
     )
 
 
@@ -96,19 +101,19 @@ def test_no_combination_of_a_users_reports_solves_a_hidden_count(
         for axis in SLICE_AXES
     }
     slices = [ALL] + [(axis, value) for axis in SLICE_AXES for value in sorted(seen[axis])]
-    constraints = _constraints(2026, [*OPTIONS, BASE], slices, seen, additive=True)
+    constraints = _constraints(single_year(2026), [*OPTIONS, BASE], slices, seen, additive=True)
     recovered = recoverable_hidden(release.hidden, constraints)
     assert all(release.values.get(node, 0) == 0 for node in recovered)  # only known zeros
 
 
 def test_a_small_borough_is_hidden_along_with_a_companion() -> None:
     atoms = {
-        Atom("yes", "1", "westminster", "web", 1): 20,
-        Atom("yes", "1", "kensington-chelsea", "web", 1): 30,
-        Atom("yes", "1", "hammersmith-fulham", "web", 1): 2,
-        Atom("no", "1", "westminster", "web", 1): 10,
-        Atom("no", "1", "kensington-chelsea", "web", 1): 10,
-        Atom("no", "1", "hammersmith-fulham", "web", 1): 10,
+        Atom("yes", "1", "westminster", "web", "2026-01"): 20,
+        Atom("yes", "1", "kensington-chelsea", "web", "2026-01"): 30,
+        Atom("yes", "1", "hammersmith-fulham", "web", "2026-01"): 2,
+        Atom("no", "1", "westminster", "web", "2026-01"): 10,
+        Atom("no", "1", "kensington-chelsea", "web", "2026-01"): 10,
+        Atom("no", "1", "hammersmith-fulham", "web", "2026-01"): 10,
     }
     release = release_of(atoms)
     assert shown(release, "yes", Q1, ALL) == 52
@@ -119,9 +124,9 @@ def test_a_small_borough_is_hidden_along_with_a_companion() -> None:
 
 def test_rounded_reports_leave_at_least_five_candidates_for_a_difference() -> None:
     atoms = {
-        Atom("yes", "1", "westminster", "web", 1): 12,
-        Atom("yes", "1", "hammersmith-fulham", "web", 1): 3,
-        Atom("no", "1", "westminster", "web", 1): 9,
+        Atom("yes", "1", "westminster", "web", "2026-01"): 12,
+        Atom("yes", "1", "hammersmith-fulham", "web", "2026-01"): 3,
+        Atom("no", "1", "westminster", "web", "2026-01"): 9,
     }
     release = release_of(atoms, method="round5")
     whole = shown(release, "yes", Q1, ALL)
