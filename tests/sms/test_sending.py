@@ -116,7 +116,9 @@ async def test_over_the_rate_limit_jobs_are_deferred_and_all_sent(
     assert await statuses(db) == ["delivered"] * 3
     slots = sorted(await db.scalars(select(SmsInvitationMessage.send_after)))
     gaps = [later - earlier for earlier, later in zip(slots, slots[1:], strict=False)]
-    assert all(gap == pytest.approx(0.25, abs=0.01) for gap in gaps), gaps
+    # The rate is a floor: a job picked up late (a loaded machine) takes the next free slot
+    # after its own start, so gaps can be longer but never shorter than 60/240 s.
+    assert len(gaps) == 2 and all(gap >= 0.25 - 0.01 for gap in gaps), gaps
 
 
 async def test_send_slots_are_spaced_by_the_rate(db: AsyncSession) -> None:
