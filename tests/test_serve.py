@@ -40,6 +40,18 @@ class Server:
         return out
 
 
+def _wait_until_healthy(server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(server.base_url + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # waiting for a process to listen, not for a job
+    server.process.kill()
+    pytest.fail("feedback serve did not start: " + (server.process.communicate()[0] or ""))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
@@ -51,18 +63,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base_url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)  # waiting for a process to listen, not for a job
-    else:
-        process.kill()
-        pytest.fail("feedback serve did not start: " + (process.communicate()[0] or ""))
-    server = Server(process, base_url)
+    server = Server(process, f"http://127.0.0.1:{port}")
+    _wait_until_healthy(server)
     yield server
     if process.poll() is None:
         process.kill()
@@ -84,9 +86,49 @@ def test_fresh_start_creates_owner_only_key_and_sqlite_database(
 
 
 def test_fresh_start_says_how_to_create_the_first_lead(server: Server) -> None:
+    """The hint's address is where this server listens (--port), and its command runs."""
     out = server.output()
-    assert "feedback users create --role lead" in out
-    assert "/staff/sign-in" in out
+    assert f"sign in at {server.base_url}/staff/sign-in" in out
+    command = re.search(r"^\s+(\S+) users create --role lead --email YOUR@EMAIL$", out, re.M)
+    assert command is not None, out
+    assert os.access(command.group(1), os.X_OK)
+    assert "FEEDBACK_PUBLIC_BASE_URL" not in out  # the embedded default follows --port
+
+
+def test_a_public_address_elsewhere_is_said_once_at_start_up(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [FEEDBACK, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        text=True,
+        env=_clean_environment(
+            tmp_path / "var", FEEDBACK_PUBLIC_BASE_URL="https://feedback.example.org"
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}")
+    _wait_until_healthy(server)
+    out = server.output()
+    assert out.count("point at https://feedback.example.org (FEEDBACK_PUBLIC_BASE_URL)") == 1
+    assert "sign in at https://feedback.example.org/staff/sign-in" in out
+
+
+def test_without_a_terminal_users_create_says_what_works(tmp_path: Path) -> None:
+    created = subprocess.run(
+        [FEEDBACK, "users", "create", "--role", "lead", "--email", "lead@example.org"],
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=_clean_environment(tmp_path / "var"),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert created.returncode == 1
+    assert "no terminal to ask for a password" in created.stderr
+    assert "--password-stdin" in created.stderr and "--invite" in created.stderr
+    assert "Aborted" not in created.stderr + created.stdout
 
 
 def test_the_first_lead_created_by_cli_can_sign_in(server: Server, tmp_path: Path) -> None:

@@ -76,6 +76,19 @@ def test_https_public_url_turns_on_secure_cookies() -> None:
     assert not Settings.from_env({}).secure_cookies
 
 
+def test_the_embedded_default_public_url_follows_where_the_server_listens() -> None:
+    assert Settings.from_env({}).serving_on("127.0.0.1", 8931).public_base_url == (
+        "http://127.0.0.1:8931"
+    )
+    assert Settings.from_env({}).serving_on("::1", 8931).public_base_url == "http://[::1]:8931"
+    # Listening on every address says nothing about the address people use.
+    assert Settings.from_env({}).serving_on("0.0.0.0", 8931).public_base_url == (
+        "http://127.0.0.1:8000"
+    )
+    chosen = Settings.from_env({"FEEDBACK_PUBLIC_BASE_URL": "http://127.0.0.1:8000"})
+    assert chosen.serving_on("127.0.0.1", 8931).public_base_url == "http://127.0.0.1:8000"
+
+
 @given(st.text(max_size=30))
 def test_any_threshold_text_is_accepted_or_named(raw: str) -> None:
     try:

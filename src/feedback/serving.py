@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
+from pathlib import Path
 
 import click
 import uvicorn
@@ -24,6 +26,7 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
     """On SQLite (one machine) create keys and upgrade the schema; production runs
     `feedback db upgrade` once, before starting any number of web processes."""
     configure_logging(settings)
+    settings = settings.serving_on(host, port)
     if settings.is_sqlite:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         load_master_key(settings, create=True)
@@ -33,11 +36,39 @@ def run_web(settings: Settings, *, host: str, port: int) -> None:
         click.echo(
             "No Strategic Lead account yet. Create one, then sign in at "
             f"{settings.public_base_url}/staff/sign-in :\n"
-            "    feedback users create --role lead --email YOUR@EMAIL"
+            f"    {_feedback_command()} users create --role lead --email YOUR@EMAIL"
         )
     app = create_app(settings)
-    click.echo(f"serving on http://{host}:{port}")
+    listening = f"http://{host}:{port}"
+    click.echo(f"serving on {listening}")
+    if settings.public_base_url.rstrip("/") != listening:
+        click.echo(_public_address_notice(settings, listening))
     serve_app(app, host=host, port=port)
+
+
+def _public_address_notice(settings: Settings, listening: str) -> str:
+    """Said once at start-up: links, cards and QR codes use the public address, not this one."""
+    if settings.public_base_url_set:
+        return (
+            f"links and QR codes point at {settings.public_base_url} (FEEDBACK_PUBLIC_BASE_URL), "
+            f"not at {listening}: right behind a proxy, wrong otherwise"
+        )
+    return (
+        f"FEEDBACK_PUBLIC_BASE_URL is not set: links and QR codes point at "
+        f"{settings.public_base_url}; set it to the address people use"
+    )
+
+
+def _feedback_command() -> str:
+    """The `feedback` command as it can be typed from here (`.venv/bin/feedback` in a
+    clone, where a bare `feedback` is not on PATH)."""
+    path = Path(sys.argv[0]).resolve()
+    if path.name != "feedback":
+        path = Path(sys.executable).parent / "feedback"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def serve_app(app: Litestar, *, host: str, port: int) -> None:

@@ -22,6 +22,7 @@ SECRET_FIELDS = frozenset(
 # Where "Exit this page" goes: busy, neutral sites that say nothing about why someone left.
 DEFAULT_EXIT_SITES = ("https://www.bbc.co.uk/weather", "https://www.google.co.uk")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,7 +33,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     key_file: Path | None = None
     master_key: str | None = None
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL
+    public_base_url_set: bool = False  # FEEDBACK_PUBLIC_BASE_URL was given: never follow --port
     suppression_threshold: int = 5
     report_rounding: str = "suppress"
     report_max_stale_seconds: int = 300  # a report may show figures this old (0: never)
@@ -94,7 +96,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             except ValueError as error:
                 shown = "" if field in SECRET_FIELDS else f" (got {raw!r})"
                 raise SettingsInvalid(f"{name}: {error}{shown}") from None
-        return cls(**values)
+        return cls(**values, public_base_url_set="public_base_url" in values)
+
+    def serving_on(self, host: str, port: int) -> Settings:
+        """On the embedded default (no public URL set, a loopback host) people reach the
+        server where it listens, so set-password links, survivor links and QR codes follow
+        --host/--port instead of pointing at a port nothing listens on."""
+        if self.public_base_url_set or host not in LOOPBACK_HOSTS:
+            return self
+        shown = f"[{host}]" if ":" in host else host
+        return msgspec.structs.replace(self, public_base_url=f"http://{shown}:{port}")
 
 
 def _path(raw: str) -> Path:

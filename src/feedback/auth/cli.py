@@ -44,7 +44,7 @@ def create(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not invite:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _prompt_for_password()
     created = run_with_session(
         settings,
         lambda s: accounts.create_user(
@@ -56,6 +56,17 @@ def create(
     if password is None:
         _echo_link(settings, created.email, "set")
     click.echo("They set up two-factor sign-in at their first sign-in.")
+
+
+def _prompt_for_password() -> str:
+    """Ask at the terminal; with none (a script, a pipe) say what works instead of aborting."""
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            "no terminal to ask for a password: pipe it in with --password-stdin, "
+            "or use --invite to print a one-time link for the person to set their own"
+        )
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
 
 
 def _require_service_for_scoped_role(role: str, services: tuple[str, ...]) -> None:
