@@ -51,6 +51,7 @@ from feedback.db.engine import create_engine, session_factory
 from feedback.db.migrate import upgrade
 from feedback.organisations.service import add_service
 from feedback.reports.models import ReportRelease
+from feedback.reports.periods import single_year
 from feedback.reports.refresh import refresh_stale_releases
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.service import _load_atoms, survey_report
@@ -266,7 +267,7 @@ async def main() -> None:
 
     async def floor() -> None:
         async with sessions() as session:
-            await _load_atoms(session, None, 1, 2026)
+            await _load_atoms(session, None, 1, single_year(2026))
 
     async def report(filters: ReportFilter, *, cold: bool, max_stale: int = 0) -> None:
         async with sessions() as session:

@@ -19,6 +19,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.app import create_app
 from feedback.cli import main as cli_main
 from feedback.crypto.master import load_master_key
@@ -54,6 +55,13 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_after_each_test() -> Iterator[None]:
+    """A test that fixes the clock (`clock.fixed`, `clock.start_at`) leaves it as it found it."""
+    yield
+    clock.reset()
 
 
 async def _postgres_reachable() -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.accounts import as_staff, user_by_email
 from feedback.console.service import home_for
 from feedback.links import service as links
@@ -38,7 +39,7 @@ async def test_links_about_to_expire_are_listed_for_their_service(
         survey_slug="service-satisfaction",
         service_name="Advocacy Service",
         count=3,
-        expires_on=date.today() + timedelta(days=2),
+        expires_on=clock.today_london() + timedelta(days=2),
         base_url="http://x",
     )
     manager = await create_staff(

@@ -1,26 +1,35 @@
 """The log never carries tokens, passwords, phone numbers, IP addresses or user agents, not
-even when a request fails with a 500."""
+even when a request fails with a 500; nor statement parameters, answers or free text when a
+job or a statement fails, whichever library writes the line."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
+from arq.worker import func
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from feedback.app import create_app
 from feedback.logs import JsonFormatter, configure_logging
+from feedback.queue import ArqQueue, redis_settings
 from feedback.settings import Settings
+from feedback.worker_process import ResilientWorker
 from tests.auth.pages import csrf_token
 from tests.conftest import make_settings
 from tests.factories import PASSWORD, create_staff, create_token
 
 EMAIL = "lead@example.org"
+ANSWER = "prefer_not_to_say"  # an equality-monitoring answer
+FREE_TEXT = "He waits outside my flat on Tuesdays"
 WRONG_PASSWORD = "hunter2-log-probe-passphrase"
 PHONE = "07700 900123"
 IP = "203.0.113.42"
@@ -71,6 +80,9 @@ def forbidden_strings(token: str) -> list[str]:
         USER_AGENT,
         "LogProbe",
         EMAIL,
+        ANSWER,
+        FREE_TEXT,
+        "Tuesdays",
     ]
 
 
@@ -160,4 +172,74 @@ async def test_a_500_leaves_no_personal_data_in_the_log(
 
     assert failed.status_code == 500 and api_failed.status_code == 500
     assert sum('"event":"unhandled error"' in line for line in log_lines.lines) == 2
+    assert_clean(log_lines.lines, token)
+
+
+DEBUG = pytest.mark.parametrize("log_lines", ["DEBUG"], indirect=True)
+# A statement that fails with every kind of value bound to it: SQLAlchemy's error quotes them.
+FAILING = text("INSERT INTO no_such_table VALUES (:answer, :free_text, :phone, :token)")
+
+
+def bound_values(token: str) -> dict[str, str]:
+    return {"answer": ANSWER, "free_text": FREE_TEXT, "phone": PHONE, "token": token}
+
+
+async def fail_a_statement(ctx: dict[str, Any], token: str) -> None:
+    """A job whose statement fails. Its own plain engine: the error carries the parameters."""
+    engine = create_async_engine(ctx["database_url"])
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(FAILING, bound_values(token))
+    finally:
+        await engine.dispose()
+
+
+@DEBUG
+async def test_a_failing_job_leaves_no_parameters_in_the_log(
+    settings: Settings, redis_url: str, log_lines: CapturedLines
+) -> None:
+    token = "fbk_" + "J0bArgumentThatMustNotBeLogged" * 2
+    on_redis = Settings(redis_url=redis_url)
+    queue = ArqQueue(on_redis)
+    await queue.enqueue("fail_a_statement", token)
+    await queue.close()
+    worker = ResilientWorker(
+        functions=[func(fail_a_statement, name="fail_a_statement")],
+        redis_settings=redis_settings(on_redis),
+        ctx={"database_url": settings.database_url},
+        burst=True,
+        poll_delay=0,
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+
+    failures = [line for line in log_lines.lines if "fail_a_statement failed" in line]
+    assert len(failures) == 1 and "Error" in failures[0]  # named by type, with its frames
+    assert_clean(log_lines.lines, token)
+
+
+@DEBUG
+async def test_statement_parameters_stay_out_even_with_sqlalchemy_logging_on(
+    settings: Settings, log_lines: CapturedLines
+) -> None:
+    token = "fbk_" + "St4tementParameterThatMustNotBeLogged" * 2
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # echo: statements, values
+    engine = create_async_engine(settings.database_url)
+    try:
+        with pytest.raises(DBAPIError) as failed:
+            async with engine.begin() as connection:
+                await connection.execute(text("SELECT :answer, :phone"), bound_values(token))
+                await connection.execute(FAILING, bound_values(token))
+        # as uvicorn logs an exception that escaped the app
+        logging.getLogger("uvicorn.error").error(
+            "Exception in ASGI application\n", exc_info=failed.value
+        )
+    finally:
+        await engine.dispose()
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+    assert any("statement parameters withheld" in line for line in log_lines.lines)
+    assert any("no_such_table" in line for line in log_lines.lines)  # the statement is logged
     assert_clean(log_lines.lines, token)

@@ -35,6 +35,7 @@ from feedback.queue import InProcessQueue, build_queue
 from feedback.reports.api_routes import ReportsApi
 from feedback.reports.staff_routes import ReportsPages
 from feedback.responses.answers_route import submit_answers
+from feedback.responses.frame import frame_text
 from feedback.responses.public_routes import RespondentPages
 from feedback.responses.receipt_routes import ReceiptPages
 from feedback.settings import Settings
@@ -44,12 +45,13 @@ from feedback.sms.staff_routes import SmsInvitationPages
 from feedback.surveys.api_routes import SurveysApi
 from feedback.surveys.staff_routes import SurveysPages
 from feedback.themes.api_routes import ThemeReviewApi
+from feedback.themes.danger import load_danger_check
 from feedback.themes.staff_routes import ThemeReviewPages
 from feedback.web import dependencies as deps
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready
-from feedback.web.middleware import add_safety_headers, request_log_middleware
+from feedback.web.middleware import add_safety_headers, log_request, request_log_middleware
 from feedback.web.public_pages import SafetyPage, leave
 from feedback.worker import FUNCTIONS
 
@@ -129,9 +131,11 @@ def api_router() -> Router:
 def _templates_never_reload(engine: JinjaTemplateEngine) -> None:
     """Templates ship with the code: compile each once, no file check on every render."""
     engine.engine.auto_reload = False
+    engine.engine.globals["frame_text"] = frame_text  # respondent pages' frame, per language
 
 
 def create_app(settings: Settings) -> Litestar:
+    load_danger_check()  # a missing or corrupt tagger model stops start-up, not a submission
     master_keys = load_master_keys(settings, create=settings.is_sqlite)
     master_key = master_keys.current
 
@@ -167,7 +171,7 @@ def create_app(settings: Settings) -> Litestar:
             "queue": Provide(deps.provide_queue, sync_to_thread=False),
         },
         middleware=[request_log_middleware],
-        before_send=[add_safety_headers],
+        before_send=[add_safety_headers, log_request],
         csrf_config=CSRFConfig(
             secret=derive_key(master_key, "csrf").hex(),
             cookie_name=csrf_cookie,

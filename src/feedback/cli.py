@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from feedback import clock
 from feedback.errors import FeedbackError
 from feedback.settings import Settings
 
@@ -36,11 +37,15 @@ def reports_errors(function: Callable[P, T]) -> Callable[P, T]:
 
 
 def load_settings() -> Settings:
+    """The settings of this process; FEEDBACK_CLOCK_START sets its clock running from then."""
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
     except FeedbackError as error:
         click.echo(f"error: {error.message}", err=True)
         sys.exit(2)
+    if settings.clock_start:
+        clock.start_at(clock.parse_instant(settings.clock_start))
+    return settings
 
 
 def run_with_session(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:

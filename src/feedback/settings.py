@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from feedback.errors import SettingsInvalid
+from feedback.wording import subject_word
 
 PREFIX = "FEEDBACK_"
 MINIMUM_SUPPRESSION_THRESHOLD = 3
@@ -22,6 +23,14 @@ SECRET_FIELDS = frozenset(
 # Where "Exit this page" goes: busy, neutral sites that say nothing about why someone left.
 DEFAULT_EXIT_SITES = ("https://www.bbc.co.uk/weather", "https://www.google.co.uk")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Settings whose text a respondent carries away: each is held to feedback.wording's list.
+LASTING_TEXT_FIELDS = (
+    "public_base_url",
+    "respondent_title",
+    "card_help_line",
+    "sms_help_reply",
+    "sms_invitation_template",
+)
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
@@ -47,9 +56,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     key_period: str = "quarter"
     exit_sites: tuple[str, ...] = DEFAULT_EXIT_SITES
     respondent_title: str = "Feedback"
-    card_help_line: str = (
-        "If you need help now, call 999. National Domestic Abuse Helpline, free, 24 hours: "
-        "0808 2000 247."
+    # Lasting texts (cards, SMS) name no subject and no service: see feedback.wording.
+    card_help_line: str = "Need help now? Call 999."
+    # Sent only when the person texts HELP: a number, but no name that says what it is for.
+    sms_help_reply: str = (
+        "Free, 24 hours: 0808 2000 247. In an emergency call 999; if you cannot speak, "
+        "press 55 when asked."
     )
     sms_provider: str = "outbox"
     sms_notify_api_key: str | None = None
@@ -64,6 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sms_conversation_hours: int = 24
     sms_send_per_minute: int = 600  # per provider, shared by every worker
     job_timeout_seconds: int = 60
+    clock_start: str = ""  # ISO instant a started process begins its clock at (tests, demos)
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -71,6 +84,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             msgspec.structs.force_setattr(self, "database_url", url)
         if self.key_file is None and self.master_key is None:
             msgspec.structs.force_setattr(self, "key_file", self.data_dir / "master.key")
+        self._check_lasting_texts()
+
+    def _check_lasting_texts(self) -> None:
+        """Refuse at start-up a text that lasts (on a phone, a card, in history) and names
+        the subject, with one line naming the setting and the word."""
+        for field in LASTING_TEXT_FIELDS:
+            found = subject_word(getattr(self, field))
+            if found is not None:
+                raise SettingsInvalid(
+                    f"{PREFIX}{field.upper()}: names the subject ({found!r}); texts, cards and "
+                    "page titles stay on phones and in pockets, so use neutral words"
+                )
 
     @property
     def is_sqlite(self) -> bool:
@@ -237,6 +262,14 @@ def _invitation_template(raw: str) -> str:
     return text
 
 
+def _clock_start(raw: str) -> str:
+    """An instant with its UTC offset; kept as given, read by `feedback.clock`."""
+    from feedback.clock import parse_instant
+
+    parse_instant(raw)
+    return raw.strip()
+
+
 def _report_rounding(raw: str) -> str:
     """How reports protect small counts: `suppress` (c and secondary suppression) or
     `round5` (every count to the nearest 5, as NHS England publishes)."""
@@ -250,6 +283,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "database_url": _database_url,
     "redis_url": _redis_url,
     "job_timeout_seconds": _bounded_int(1, 3600),
+    "clock_start": _clock_start,
     "key_file": _path,
     "master_key": _master_keys,
     "public_base_url": _base_url,
@@ -266,6 +300,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "exit_sites": _exit_sites,
     "respondent_title": _respondent_title,
     "card_help_line": _card_help_line,
+    "sms_help_reply": _card_help_line,
     "sms_provider": _sms_provider,
     "sms_notify_api_key": _notify_api_key,
     "sms_notify_template_id": _plain_text,

@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 from arq import cron
-from arq.worker import Worker
 
 from feedback.auth.jobs import purge_expired_sign_ins
 from feedback.crypto.master import load_master_keys
@@ -19,7 +18,9 @@ from feedback.reports.jobs import refresh_report_releases
 from feedback.responses.jobs import sweep_withdrawals, withdraw_response
 from feedback.settings import Settings
 from feedback.sms.jobs import delete_expired_conversations, send_invitation
+from feedback.themes.danger import load_danger_check
 from feedback.themes.jobs import sweep_untagged, tag_response
+from feedback.worker_process import ResilientWorker, run_until_stopped
 
 FUNCTIONS: list[Any] = [withdraw_response, sweep_withdrawals, tag_response, sweep_untagged]
 FUNCTIONS.append(send_invitation)
@@ -38,13 +39,15 @@ def cron_jobs() -> list[Any]:
     ]
 
 
-def build_worker(settings: Settings, **overrides: Any) -> Worker:
-    """A Worker on the configured Redis with every job registered (tests pass burst=True)."""
+def build_worker(settings: Settings, **overrides: Any) -> ResilientWorker:
+    """A worker on the configured Redis with every job registered (tests pass burst=True);
+    it waits out Redis outages and stops cleanly on SIGTERM (worker_process.py)."""
     if settings.redis_url is None:
         raise SettingsInvalid(
             "FEEDBACK_REDIS_URL: must be set to run a worker; without it `feedback serve` "
             "runs jobs in-process"
         )
+    load_danger_check()  # a missing or corrupt tagger model stops start-up, not a job
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx.update(job_context(settings, create_engine(settings), load_master_keys(settings)))
@@ -61,9 +64,10 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
         "on_shutdown": shutdown,
         "handle_signals": True,
         "job_timeout": settings.job_timeout_seconds,
+        "log_results": False,  # a job's return value may describe a response
     }
     options.update(overrides)
-    return Worker(**options)
+    return ResilientWorker(**options)
 
 
 def run_worker(settings: Settings) -> None:
@@ -72,8 +76,4 @@ def run_worker(settings: Settings) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    worker = build_worker(settings)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
+    await run_until_stopped(build_worker(settings))  # built here: arq binds the running loop

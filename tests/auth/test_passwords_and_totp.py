@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth import sign_in, totp
 from feedback.auth.errors import AuthError
 from feedback.auth.models import StaffUser
@@ -155,7 +156,11 @@ async def test_recovery_code_is_single_use(db: AsyncSession) -> None:
     view = await _password_stage(db, staff.email)
     setup = await sign_in.begin_two_factor_setup(db, view, master_key=master_key)
     _, codes = await sign_in.confirm_two_factor_setup(
-        db, view, pyotp.TOTP(setup.secret).now(), master_key=master_key, attempts_per_hour=100
+        db,
+        view,
+        pyotp.TOTP(setup.secret).at(clock.now_utc()),
+        master_key=master_key,
+        attempts_per_hour=100,
     )
 
     first = await _password_stage(db, staff.email)

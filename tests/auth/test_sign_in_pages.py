@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.app import create_app
 from feedback.auth.models import AuditEvent, SignInFailure, StaffSession, StaffUser
 from feedback.auth.sign_in import account_key
@@ -72,7 +73,10 @@ async def enrol(client: AsyncTestClient[Litestar], email: str = LEAD) -> list[st
     assert key is not None
     confirmed = await client.post(
         "/staff/two-factor/setup",
-        data={"_csrf_token": csrf_token(page.text), "code": pyotp.TOTP(key.group(1)).now()},
+        data={
+            "_csrf_token": csrf_token(page.text),
+            "code": pyotp.TOTP(key.group(1)).at(clock.now_utc()),
+        },
     )
     assert confirmed.status_code == 200
     return re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", confirmed.text)
@@ -117,7 +121,10 @@ async def test_first_sign_in_of_a_lead_sets_up_two_factor_and_reaches_home(
 
     confirmed = await client.post(
         "/staff/two-factor/setup",
-        data={"_csrf_token": csrf_token(page.text), "code": pyotp.TOTP(key.group(1)).now()},
+        data={
+            "_csrf_token": csrf_token(page.text),
+            "code": pyotp.TOTP(key.group(1)).at(clock.now_utc()),
+        },
     )
     assert confirmed.status_code == 200
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", confirmed.text)

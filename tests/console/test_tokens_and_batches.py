@@ -59,7 +59,9 @@ async def test_batches_list_counts_and_revoke_stops_the_links(
     await db.commit()
     page = await manager.get("/staff/links/batches")
     row = page.text.split(f"<tr><td>{batch_id}</td>", 1)[1].split("</tr>", 1)[0]
-    assert '<td class="numeric">3</td><td class="numeric">1</td>' in row and "live" in row
+    # One of three used: a small count of people is never shown as it is (issue 21).
+    assert '<td class="numeric">3</td><td class="numeric">fewer than 5</td>' in row
+    assert "live" in row
     assert "/s/" not in page.text  # the links themselves are never listed again
 
     done = await submit(

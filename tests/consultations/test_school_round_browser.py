@@ -2,20 +2,21 @@
 the lead opens a round with two services and one school; a coordinator opens a class session
 and six pupils complete it with the join code; the seventh (past the cap) and anyone after
 the code expired get the neutral closed page; the lead sees progress during the round and
-the closing summary after it. axe checks the assent page and every staff page on the way."""
+the closing summary after it. axe checks the assent page and every staff page on the way.
+
+The server's clock is set (FEEDBACK_CLOCK_START), never the real date: the round runs from
+2 December 2026 to 15 January 2027, and the server is started again in January for the
+pupils who answer then (issue 14)."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-import pyotp
 from playwright.sync_api import Page, expect
 
 from feedback.consultations.pins import LONDON
-from feedback.consultations.summary import round_period
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import NewPage
 from tests.e2e.servers import LiveServer
@@ -25,6 +26,10 @@ PASSWORD = "correct horse battery staple"
 LEAD = "lead@partnership.example"
 COORDINATOR = "coordinator@hillside.example"
 SCHOOL = "Hillside Academy"
+OPENS_ON, CLOSES_ON = date(2026, 12, 2), date(2027, 1, 15)  # the server starts on OPENS_ON
+LETTER_SENT = date(2026, 12, 1)
+AFTER_THE_HOLIDAYS = datetime(2027, 1, 12, 10, 0, tzinfo=LONDON)
+_SECRETS: dict[str, str] = {}  # each account's second-factor secret, from its enrolment
 
 
 def _cli(live_server: LiveServer, *args: str, password: bool = False) -> None:
@@ -69,9 +74,13 @@ def _sign_in(page: Page, live_server: LiveServer, email: str) -> None:
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     if "/two-factor/setup" in page.url:
-        secret = page.locator("code.secret").inner_text().strip()
-        page.fill("#code", pyotp.TOTP(secret).now())
+        _SECRETS[email] = page.locator("code.secret").inner_text().strip()
+        page.fill("#code", live_server.totp(_SECRETS[email]))
         page.get_by_role("button", name="Confirm").click()
+        page.wait_for_load_state()
+    elif "/two-factor" in page.url:
+        page.fill("#code", live_server.totp(_SECRETS[email]))
+        page.click("button[type=submit]")
         page.wait_for_load_state()
 
 
@@ -114,14 +123,28 @@ def _closed_page(page: Page) -> None:
     assert "If you need help now" in page.content()  # help is on the closed page too
 
 
-def test_done_when_a_school_round_from_opening_to_closing_summary(
-    live_server: LiveServer, new_page: NewPage
-) -> None:
-    _prepare(live_server)
-    today = datetime.now(LONDON).date()
+def _open_session(coordinator: Page, school_url: str, year: str, band: str, size: str) -> str:
+    """Plan a class session at the school, record the letter and open it: its join code."""
+    coordinator.goto(school_url)
+    coordinator.fill("#year_group", year)
+    coordinator.select_option("#age_band", band)
+    coordinator.fill("#class_size", size)
+    coordinator.get_by_role("button", name="Plan the session").click()
+    coordinator.wait_for_load_state()
+    _no_axe_violations(coordinator)
+    # The letter went out the day before the round opened: its 24 hours' notice have passed.
+    coordinator.fill("#letter_sent_on", LETTER_SENT.isoformat())
+    coordinator.get_by_role("button", name="Record the letter").click()
+    coordinator.wait_for_load_state()
+    coordinator.fill("#margin", "2")
+    coordinator.get_by_role("button", name="Open the session and show the join code").click()
+    coordinator.wait_for_load_state()
+    _no_axe_violations(coordinator)
+    return coordinator.locator("#join-code").inner_text().strip()
 
-    lead = new_page(bypass_csp=True)
-    _sign_in(lead, live_server, LEAD)
+
+def _open_winter_round(lead: Page, live_server: LiveServer) -> str:
+    """The lead adds the school and opens the round from 2 December to 15 January."""
     lead.goto(live_server.url("/staff/schools"))
     _no_axe_violations(lead)
     lead.fill("#name", SCHOOL)
@@ -133,21 +156,33 @@ def test_done_when_a_school_round_from_opening_to_closing_summary(
 
     lead.goto(live_server.url("/staff/consultations/new"))
     _no_axe_violations(lead)
-    lead.fill("#title", "Autumn consultation")
+    lead.fill("#title", "Winter consultation")
     lead.fill("#purpose", "We want to hear how services treat you, so we can make them better.")
     for survey in ("service-satisfaction", "young-person-consultation"):
         lead.check(f"input[name=surveys][value='{survey}']")
-    lead.fill("#opens_on", today.isoformat())
-    lead.fill("#closes_on", (today + timedelta(days=30)).isoformat())
+    lead.fill("#opens_on", OPENS_ON.isoformat())
+    lead.fill("#closes_on", CLOSES_ON.isoformat())
     for service in ("Advocacy Service", "Outreach Service"):
         lead.check(f"input[name=services][value='{service}']")
     lead.check(f"input[name=schools][value='{SCHOOL}']")
     lead.get_by_role("button", name="Open the round").click()
     lead.wait_for_load_state()
     assert re.search(r"/staff/consultations/\d+$", lead.url), lead.url
-    round_url = lead.url
     expect(lead.get_by_text("Advocacy Service, Outreach Service")).to_be_visible()
     _no_axe_violations(lead)
+    return lead.url
+
+
+def test_done_when_a_school_round_from_opening_to_closing_summary(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """Issue 14's "done when" too: the round runs from 2 December to 15 January, pupils answer
+    in both months, and the closing summary counts all of them."""
+    assert live_server.now().astimezone(LONDON).date() == OPENS_ON  # the server's own clock
+    _prepare(live_server)
+    lead = new_page(bypass_csp=True)
+    _sign_in(lead, live_server, LEAD)
+    round_url = _open_winter_round(lead, live_server)
 
     coordinator = new_page(bypass_csp=True)
     _sign_in(coordinator, live_server, COORDINATOR)
@@ -157,32 +192,13 @@ def test_done_when_a_school_round_from_opening_to_closing_summary(
     coordinator.wait_for_load_state()
     school_url = coordinator.url
     _no_axe_violations(coordinator)
-    codes = []
-    for year, band, size in (("Year 7", "11-12", "4"), ("Year 9", "13-14", "20")):
-        coordinator.fill("#year_group", year)
-        coordinator.select_option("#age_band", band)
-        coordinator.fill("#class_size", size)
-        coordinator.get_by_role("button", name="Plan the session").click()
-        coordinator.wait_for_load_state()
-        _no_axe_violations(coordinator)
-        # The letter went out yesterday: 24 hours from the start of that day have passed.
-        coordinator.fill("#letter_sent_on", (today - timedelta(days=1)).isoformat())
-        coordinator.get_by_role("button", name="Record the letter").click()
-        coordinator.wait_for_load_state()
-        coordinator.fill("#margin", "2")
-        coordinator.get_by_role("button", name="Open the session and show the join code").click()
-        coordinator.wait_for_load_state()
-        _no_axe_violations(coordinator)
-        codes.append(coordinator.locator("#join-code").inner_text().strip())
-        session_url = coordinator.get_by_role(
-            "link", name="See how many have finished"
-        ).get_attribute("href")
-        assert session_url is not None
-        if not codes[1:]:
-            first_session = session_url
-            expect(coordinator.get_by_text("6", exact=True)).to_be_visible()  # 4 pupils + 2
-        coordinator.goto(school_url)
-    class_code, later_code = codes
+    class_code = _open_session(coordinator, school_url, "Year 7", "11-12", "4")
+    first_session = coordinator.get_by_role(
+        "link", name="See how many have finished"
+    ).get_attribute("href")
+    assert first_session is not None
+    expect(coordinator.get_by_text("6", exact=True)).to_be_visible()  # 4 pupils + 2
+    later_code = _open_session(coordinator, school_url, "Year 9", "13-14", "20")
 
     for pupil in range(6):
         _pupil_completes(new_page, live_server, class_code, check_axe=pupil == 0)
@@ -200,31 +216,31 @@ def test_done_when_a_school_round_from_opening_to_closing_summary(
     seventh.get_by_role("button", name="Continue").click()
     expect(seventh.locator(".error-summary")).to_contain_text("full or closed")
 
-    _expire_code_batches(live_server)
-    late = new_page()
-    late.goto(live_server.url(f"/join/{later_code}"))
-    _closed_page(late)
-
     lead.goto(round_url)
     expect(lead.locator("tfoot")).to_contain_text("6")
     expect(lead.get_by_role("cell", name="Schools Programme")).to_be_visible()
     _no_axe_violations(lead)
+
+    # After the holidays: the same data, the server's clock now in January.
+    live_server.restart_at(AFTER_THE_HOLIDAYS)
+    late = new_page()  # the Year 9 lesson ended weeks ago, and its code with it
+    late.goto(live_server.url(f"/join/{later_code}"))
+    _closed_page(late)
+    _sign_in(coordinator, live_server, COORDINATOR)  # idle for weeks: signed out
+    january_code = _open_session(coordinator, school_url, "Year 8", "11-12", "3")
+    for _pupil in range(5):
+        _pupil_completes(new_page, live_server, january_code, check_axe=False)
+
+    _sign_in(lead, live_server, LEAD)
+    lead.goto(round_url)
+    expect(lead.locator("tfoot")).to_contain_text("11")
     lead.get_by_role("button", name="Close the round now").click()
     lead.wait_for_load_state()
     expect(lead.get_by_role("heading", name="Closing summary")).to_be_visible()
-    period = round_period(today, today + timedelta(days=30)).label
-    expect(lead.get_by_text(f"Report period: {period}.")).to_be_visible()
-    expect(lead.get_by_text("Responses: 6.")).to_be_visible()
+    expect(lead.get_by_text("Report period: December 2026 to January 2027.")).to_be_visible()
+    expect(lead.get_by_text("Responses: 11.")).to_be_visible()  # 6 in December, 5 in January
     _no_axe_violations(lead)
     lead.get_by_role("link", name="Open the next round from this one").click()
     lead.wait_for_load_state()
-    assert lead.input_value("#title") == "Autumn consultation"
+    assert lead.input_value("#title") == "Winter consultation"
     _no_axe_violations(lead)
-
-
-def _expire_code_batches(live_server: LiveServer) -> None:
-    """Time passes: the lesson is over, so every class code's expiry is now in the past."""
-    path = Path(live_server.env["FEEDBACK_DATA_DIR"]) / "feedback.db"
-    past = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S.%f")
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE link_batches SET expires_at = ? WHERE channel = 'class'", (past,))

@@ -26,10 +26,11 @@ def test_labels_name_the_period_and_the_next(
     assert next_period_label(day, kind) == following
 
 
-def test_times_are_read_in_utc() -> None:
+def test_times_are_read_as_the_date_in_london() -> None:
     late_in_london_summer = datetime(2026, 6, 30, 23, 30, tzinfo=timezone(timedelta(hours=1)))
     assert period_label(late_in_london_summer, "quarter") == "2026-Q2"
-    assert period_label(datetime(2026, 7, 1, 0, 0, tzinfo=UTC), "quarter") == "2026-Q3"
+    # 23:30 UTC on 30 June is already 1 July in London (BST): the new quarter's key.
+    assert period_label(datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "quarter") == "2026-Q3"
 
 
 def test_unknown_kind_is_refused() -> None:

@@ -9,6 +9,8 @@ Fixtures for journey tests:
   and FEEDBACK_EXIT_SITES pointed at ``exit_site``. ``live_server.url("/s/...")`` builds
   addresses; ``live_server.cli("links", "create", ...)`` runs a `feedback` verb against the
   same database and keys (publish a survey, create links) and returns the CompletedProcess.
+  ``live_server_env`` (package) adds settings; ``live_server.now()`` is the server's clock
+  and ``live_server.totp(secret)`` the second-factor code it accepts now.
   The database is shared by every test in tests/e2e: create what a test needs, fresh.
 - ``browser`` (package): the launched Chromium.
 - ``browser_page`` (function): a page in a new, empty context (a phone-sized viewport, no
@@ -57,11 +59,19 @@ def exit_site() -> Iterator[ExitSite]:
 
 
 @pytest.fixture(scope="package")
+def live_server_env() -> dict[str, str]:
+    """More FEEDBACK_* settings for the package's server; a package's conftest overrides it
+    (e.g. FEEDBACK_CLOCK_START, so its journeys happen on chosen dates)."""
+    return {}
+
+
+@pytest.fixture(scope="package")
 def live_server(
-    tmp_path_factory: pytest.TempPathFactory, exit_site: ExitSite
+    tmp_path_factory: pytest.TempPathFactory, exit_site: ExitSite, live_server_env: dict[str, str]
 ) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("e2e")
-    server = LiveServer(folder / "var", {"FEEDBACK_EXIT_SITES": ",".join(exit_site.urls)})
+    env = {"FEEDBACK_EXIT_SITES": ",".join(exit_site.urls), **live_server_env}
+    server = LiveServer(folder / "var", env)
     yield server
     server.close()
 

@@ -9,10 +9,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import pyotp
+
+from feedback import clock
 
 FEEDBACK = str(Path(sys.executable).parent / "feedback")
 NEUTRAL_PAGE = b"<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
@@ -72,12 +76,17 @@ class LiveServer:
             **settings_env,
         }
         self.cwd = data_dir.parent
+        self.port = port
         # A file, not a pipe: nobody reads a pipe while tests run, and a full pipe (64 KiB of
         # request log lines) would block the server mid-request.
         self.output_path = self.cwd / f"serve-{port}.log"
-        with self.output_path.open("w") as output:
+        self._launch()
+
+    def _launch(self) -> None:
+        self.launched = time.monotonic()
+        with self.output_path.open("a") as output:
             self.process = subprocess.Popen(
-                [FEEDBACK, "serve", "--port", str(port)],
+                [FEEDBACK, "serve", "--port", str(self.port)],
                 cwd=self.cwd,
                 env=self.env,
                 text=True,
@@ -85,6 +94,26 @@ class LiveServer:
                 stderr=subprocess.STDOUT,
             )
         self._wait_until_healthy()
+
+    def restart_at(self, moment: datetime) -> None:
+        """Stop the server and start it again on the same port and data, its clock (and the
+        CLI's) now starting at `moment`: time passes between the two, as it does in a round."""
+        self.close()
+        self.env["FEEDBACK_CLOCK_START"] = moment.astimezone(UTC).isoformat()
+        self._launch()
+
+    def now(self) -> datetime:
+        """The server's clock, near enough (its process starts it a moment after launch):
+        FEEDBACK_CLOCK_START plus the time since, else this process's clock."""
+        start = self.env.get("FEEDBACK_CLOCK_START")
+        if not start:
+            return clock.now_utc()
+        elapsed = timedelta(seconds=time.monotonic() - self.launched)
+        return clock.parse_instant(start) + elapsed
+
+    def totp(self, secret: str) -> str:
+        """The second-factor code the server accepts now (its clock, not this one)."""
+        return pyotp.TOTP(secret).at(self.now())
 
     def url(self, path: str) -> str:
         return self.base_url + path

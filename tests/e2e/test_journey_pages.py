@@ -38,6 +38,15 @@ def questions(page: Page, live_server: LiveServer) -> PageResponse | None:
     return agree(page)
 
 
+def questions_in_arabic(page: Page, live_server: LiveServer) -> PageResponse | None:
+    """Right to left, with the whole frame translated and the draft notice."""
+    consent(page, live_server)
+    page.goto(live_server.url("/s?lang=ar"))
+    shown = agree(page)
+    assert page.locator("html[dir=rtl]").count() == 1
+    return shown
+
+
 def questions_with_errors(page: Page, live_server: LiveServer) -> PageResponse | None:
     questions(page, live_server)
     answer_questions(page, times_told="lots")
@@ -78,6 +87,7 @@ def join_with_error(page: Page, live_server: LiveServer) -> PageResponse | None:
 PAGES: dict[str, Visit] = {
     "consent": consent,
     "questions": questions,
+    "questions in Arabic": questions_in_arabic,
     "questions with error summary": questions_with_errors,
     "thank-you": thanks,
     "declined": declined,

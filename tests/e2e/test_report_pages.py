@@ -4,12 +4,12 @@ the themes page and a theme's redacted quotes are accessible (axe)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 import pyotp
 from playwright.sync_api import Page
 
+from feedback.clock import LONDON
 from tests.e2e.axe import axe_violations
 from tests.e2e.journey import (
     SURVEY,
@@ -78,7 +78,7 @@ def test_board_pack_themes_and_quotes_have_no_axe_violations(
     """One sign-in for the three pages: a two-factor code is good once."""
     _responses_with_a_theme(live_server, axe_page)
     _sign_in_as_lead(axe_page, live_server)
-    year = datetime.now().year
+    year = live_server.now().astimezone(LONDON).year  # the server's year in London
     found = {}
     for path in ("", "/board-pack", "/themes", "/themes/believed/quotes"):
         shown = axe_page.goto(live_server.url(f"/staff/reports/{SURVEY}{path}"))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.accounts import as_staff, user_by_email
 from feedback.auth.errors import TooManyAttempts
 from feedback.crypto.master import load_master_key
@@ -76,7 +77,7 @@ async def test_used_expired_revoked_and_unknown_links_look_the_same(
     used, expired, revoked = await _links(db, count=3)
     await links.burn_entry(db, await links.redeem_token(db, used))
     await db.commit()
-    past = links.end_of_day(date.today() - timedelta(days=2))
+    past = links.end_of_day(clock.today_london() - timedelta(days=2))
     batch_id = await db.scalar(select(Link.batch_id))
     await db.execute(update(LinkBatch).where(LinkBatch.id == batch_id).values(expires_at=past))
     await db.commit()

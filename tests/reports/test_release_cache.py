@@ -3,16 +3,14 @@ computed for."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.schemas import Staff
-from feedback.links.service import LONDON
 from feedback.reports.models import ReportCell, ReportRelease
 from feedback.reports.release_cache import scope_key
 from feedback.reports.schemas import ReportFilter, SurveyReport
@@ -83,7 +81,7 @@ async def test_a_report_is_stored_once_and_read_back_while_nothing_changes(
 async def test_new_responses_change_the_report_at_once(
     db: AsyncSession, app: Litestar, settings: Settings, survey_version_id: int
 ) -> None:
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     for _ in range(6):
         await submit(db, app, settings, service="Own Service", answers={"felt_believed": 5})
     before = await _report(db, LEAD, settings, period=year)
@@ -111,7 +109,7 @@ async def test_counters_changed_by_any_path_change_the_report(
 async def test_a_withdrawn_response_changes_the_report(
     db: AsyncSession, app: Litestar, settings: Settings, survey_version_id: int
 ) -> None:
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     for _ in range(7):
         await submit(db, app, settings, service="Own Service", answers={"felt_believed": 5})
     assert (await _report(db, LEAD, settings, period=year)).responses == "7"
@@ -224,7 +222,7 @@ async def test_theme_tags_added_or_removed_change_the_stored_themes_report(
     from feedback.reports.themes import theme_report
     from feedback.themes.models import ThemeTag
 
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     for _ in range(6):
         await submit(db, app, settings, service="Own Service", answers={"felt_believed": 5})
     filters = ReportFilter(period=year)

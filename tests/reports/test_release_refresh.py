@@ -5,7 +5,7 @@ date, each scope from its own data only."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -15,11 +15,11 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import load_master_keys
 from feedback.db.engine import create_engine
 from feedback.errors import SettingsInvalid
-from feedback.links.service import LONDON
 from feedback.queue import ArqQueue, job_context
 from feedback.reports.jobs import refresh_report_releases
 from feedback.reports.models import ReportRelease
@@ -127,7 +127,7 @@ async def test_a_stale_release_older_than_the_limit_is_recomputed(
     own, _other = await _seed(db, survey_version_id)
     await _report(db, LEAD, settings, max_stale=STALE_OK)
     aged = msgspec.structs.replace(
-        await _stored(db, None), computed_at=datetime.now(UTC) - timedelta(seconds=STALE_OK + 1)
+        await _stored(db, None), computed_at=clock.now_utc() - timedelta(seconds=STALE_OK + 1)
     )
     await db.execute(
         update(ReportRelease)
@@ -203,7 +203,7 @@ async def test_the_refresh_job_brings_a_themes_release_up_to_date(
 ) -> None:
     for _ in range(6):
         await submit(db, app, settings, service="Own Service", answers={"felt_believed": 5})
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     filters = ReportFilter(period=year)
 
     async def mentions() -> tuple[dict[str, str], datetime | None]:
@@ -263,7 +263,7 @@ async def test_pages_and_api_say_when_figures_are_behind(
     later = msgspec.json.decode((await client.get(url, headers=bearer)).content, type=SurveyReport)
     assert _base(later) == "5572" and later.figures_as_of is not None
     as_of = later.figures_as_of
-    assert as_of.second == 0 and abs(datetime.now(UTC) - as_of) < timedelta(minutes=2)
+    assert as_of.second == 0 and abs(clock.now_utc() - as_of) < timedelta(minutes=2)
     await sign_in_with_new_two_factor(client, "a@example.org", PASSWORD)
     page = await client.get(f"/staff/reports/{SLUG}?period=2026")
     assert page.status_code == 200

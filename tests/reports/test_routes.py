@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 
 import openpyxl
 from litestar import Litestar
@@ -12,8 +11,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.models import AuditEvent
-from feedback.links.service import LONDON
 from feedback.settings import Settings
 from tests.auth.pages import sign_in, sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff, create_token
@@ -161,7 +160,7 @@ async def test_a_lead_sees_a_report_from_two_services_with_charts_and_exports_it
             )
     await create_staff(db, role="lead", email="lead@example.org")
     await sign_in_with_new_two_factor(client, "lead@example.org", PASSWORD)
-    year = datetime.now(LONDON).year
+    year = clock.now_london().year
     page = await client.get(f"/staff/reports/{SLUG}")
     assert page.status_code == 200
     assert f"version 1, {year}" in page.text
@@ -236,7 +235,7 @@ async def test_theme_mentions_come_from_tags_and_small_ones_show_c(
     await db.commit()
     await create_staff(db, role="analyst", email="a@example.org")
     token = await create_token(db, "a@example.org")
-    year = datetime.now(LONDON).year
+    year = clock.now_london().year
     answer = await client.get(
         f"/api/v1/reports/surveys/{SLUG}/themes?period={year}",
         headers={"Authorization": f"Bearer {token}"},

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.models import AuditEvent
 from feedback.auth.schemas import Staff
-from feedback.links.service import LONDON
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.themes import theme_report
 from feedback.responses.models import Response
@@ -69,7 +67,7 @@ async def test_theme_sentiment_is_split_per_response_and_small_splits_show_c(
         + [[("safety", "negative")], [("safety", "positive")]]
     )
     await _tagged_responses(db, app, settings, tags)
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     report = await theme_report(
         db, LEAD, SLUG, filters=ReportFilter(period=year), settings=settings
     )
@@ -86,7 +84,7 @@ async def test_a_small_sentiment_count_cannot_be_worked_out_from_the_mentions(
 ) -> None:
     tags = [[("believed", "negative")]] * 9 + [[("believed", "positive")]] * 2
     await _tagged_responses(db, app, settings, tags)
-    year = str(datetime.now(LONDON).year)
+    year = str(clock.now_london().year)
     report = await theme_report(
         db, LEAD, SLUG, filters=ReportFilter(period=year), settings=settings
     )
@@ -142,7 +140,7 @@ async def test_a_lead_reads_the_themes_page_and_redacted_quotes_which_are_audite
     await _tagged_responses(db, app, settings, tags)
     await create_staff(db, role="lead", email="lead@example.org")
     await sign_in_with_new_two_factor(client, "lead@example.org", PASSWORD)
-    year = datetime.now(LONDON).year
+    year = clock.now_london().year
     page = await client.get(f"/staff/reports/{SLUG}/themes?period={year}")
     assert page.status_code == 200, page.text[:300]
     assert "<svg" in page.text and "<table>" in page.text
@@ -167,7 +165,7 @@ async def test_a_service_manager_sees_theme_counts_but_never_quotes(
     await _tagged_responses(db, app, settings, [[("believed", "positive")]] * 6)
     await create_staff(db, role="service_manager", email="m@example.org", services=["Own Service"])
     await sign_in_with_new_two_factor(client, "m@example.org", PASSWORD)
-    year = datetime.now(LONDON).year
+    year = clock.now_london().year
     page = await client.get(f"/staff/reports/{SLUG}/themes?period={year}")
     assert page.status_code == 200
     assert "quotes" not in page.text.lower().replace("no response is opened", "")

@@ -64,6 +64,11 @@ async def new_link_token(db: AsyncSession) -> str:
 async def answer_survey(client: Any, token: str, answers: dict[str, Any]) -> str:
     """Enter by link, agree, send `answers`; the receipt code the thank-you page shows."""
     await client.get(f"/s/{token}")
+    return await answer_entered_survey(client, answers)
+
+
+async def answer_entered_survey(client: Any, answers: dict[str, Any]) -> str:
+    """Agree and send `answers` for the entry the client's cookie holds; the receipt code."""
     consent = await client.get("/s")
     page = await client.post(
         "/s/consent", data={"_csrf_token": csrf_token(consent.text), "choice": "agree"}

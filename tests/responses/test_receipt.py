@@ -4,13 +4,12 @@ what changed because of it; the same neutral answer for any code that does not w
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.responses.receipts import records_for_receipt
 from feedback.settings import Settings
 from tests.responses.conftest import answer_survey
@@ -26,7 +25,7 @@ async def test_the_thank_you_receipt_code_shows_the_survey_and_the_day_only(
     code = await answer_survey(client, link_token, FIRST)
     shown = await post_code(client, "/receipt", code)
     assert shown.status_code == 200
-    today = datetime.now(ZoneInfo("Europe/London")).date()
+    today = clock.today_london()
     assert "Your feedback" in shown.text
     assert f"{today.day} {today:%B %Y}" in shown.text
     main = shown.text.split("<main", 1)[1].split("</main>", 1)[0]

@@ -84,7 +84,7 @@ async def test_tabs_racing_one_link_store_exactly_one_response(
     browser: httpx.AsyncClient, db: AsyncSession, link_token: str
 ) -> None:
     pages = await _open_tabs(browser, link_token, TABS)
-    neutral = await browser.get("/s/no-such-link")
+    neutral = await browser.get("/s/no-such-link", follow_redirects=True)  # the neutral page
     sent = await asyncio.gather(*(browser.post("/s/answers", data=_form(p)) for p in pages))
 
     thanked = [answer for answer in sent if _receipt(answer.text)]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from feedback.cli import run_with_session
 from feedback.db.engine import create_engine, session_factory
+from feedback.links.cards import lasting_names
 from feedback.responses.models import Response
 from feedback.settings import Settings
+from feedback.wording import subject_word
 from tests.conftest import Cli, run_blocking
 from tests.sms.conftest import PHONE, make_sms_code
 
@@ -44,6 +47,7 @@ def test_a_tester_completes_the_survey_through_receive_and_the_outbox(
 
     started = cli("sms", "receive", "--from", PHONE, f"FEEDBACK {code}")
     assert started.exit_code == 0 and "1. I felt believed." in started.output
+    assert cli("sms", "receive", "--from", PHONE, "HELP").exit_code == 0
     for answer in SMS_QUESTIONS_ANSWERED[:-1]:
         assert cli("sms", "receive", "--from", PHONE, answer).exit_code == 0
     finished = cli("sms", "receive", "--from", PHONE, SMS_QUESTIONS_ANSWERED[-1])
@@ -54,6 +58,8 @@ def test_a_tester_completes_the_survey_through_receive_and_the_outbox(
     assert outbox.exit_code == 0 and "to " in outbox.output and "…3456" in outbox.output
     assert "Your receipt code is" in outbox.output and "07700" not in outbox.output
     assert "Being listened to" not in outbox.output  # inbound texts are never written
+    assert settings.sms_help_reply in outbox.output
+    assert subject_word(outbox.output, run_with_session(settings, lasting_names)) is None
 
 
 def test_stop_through_receive_stops_all_further_replies(cli: Cli, settings: Settings) -> None:

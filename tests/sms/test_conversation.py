@@ -14,6 +14,7 @@ from feedback.settings import Settings
 from feedback.sms.conversation import STOPPED, handle_text
 from feedback.sms.models import SmsConversation, SmsOptOut
 from feedback.sms.state import delete_expired
+from feedback.wording import subject_word
 from tests.sms.conftest import PHONE_E164
 
 # The satisfaction survey's SMS questions: seven agreement scales, a yes/no, a number shown
@@ -89,14 +90,15 @@ async def test_back_returns_to_the_previous_question(
     assert (await text(db, settings, master_key, "back"))[0].startswith("1. I felt believed.")
 
 
-async def test_help_sends_the_help_line_and_keeps_the_place(
+async def test_help_sends_the_help_reply_and_keeps_the_place(
     db: AsyncSession, settings: Settings, master_key: bytes, sms_code: str
 ) -> None:
     await text(db, settings, master_key, f"FEEDBACK {sms_code}")
 
-    help_line, question = await text(db, settings, master_key, "HELP")
+    help_reply, question = await text(db, settings, master_key, "HELP")
 
-    assert help_line == settings.card_help_line and question.startswith("1. ")
+    assert help_reply == settings.sms_help_reply and question.startswith("1. ")
+    assert "0808 2000 247" in help_reply and subject_word(help_reply) is None
 
 
 async def test_free_text_signalling_danger_sends_help_on_the_spot(

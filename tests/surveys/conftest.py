@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ("service-satisfaction", "young-person-consultation", "biannual-consultation")
+SHIPPED = (
+    "service-satisfaction",
+    "young-person-consultation",
+    "biannual-consultation",
+    "service-intake",
+    "service-exit",
+)
 
 
 @pytest.fixture

@@ -30,10 +30,12 @@ def test_publish_then_unchanged_then_edit_then_refuse_then_diff(
     edited = cli("surveys", "publish", str(write(content, slug, data)))
     assert f"{slug}: published version 2" in edited.output
 
-    question = next(q for sec in data["sections"] for q in sec["questions"] if "core" not in q)
-    question["type"] = "free_text" if question["type"] != "free_text" else "yes_no"
-    for key in ("choices", "min", "max", "low", "high", "max_choices", "max_length"):
-        question.pop(key, None)
+    questions = data["sections"][0]["questions"]
+    kept = questions[-1]
+    question = {"id": kept["id"], "type": "free_text", "text": "Anything else?"}
+    if kept["type"] == "free_text":
+        question["type"] = "yes_no"
+    questions[-1] = question
     refused = cli("surveys", "publish", str(write(content, slug, data)))
     assert refused.exit_code == 1
     assert f"question {question['id']!r} was" in refused.stderr

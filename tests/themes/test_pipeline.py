@@ -66,7 +66,8 @@ def test_non_english_text_goes_to_review_untagged() -> None:
     tagged = tag_text("Muy buen servicio, me escucharon con paciencia")
     assert tagged.needs_human_review
     assert tagged.review_reason == "not_english"
-    assert tagged.themes == []
+    assert tagged.themes == (["safety"] if tagged.immediate_danger else [])
+    assert tagged.theme_mentions == []
 
 
 def test_short_english_text_is_not_sent_to_review() -> None:
@@ -75,7 +76,7 @@ def test_short_english_text_is_not_sent_to_review() -> None:
 
 def test_tagger_version_names_rules_and_data() -> None:
     assert tag_text("ok").tagger_version == tagger_version()
-    assert tagger_version().startswith("rules-")
+    assert tagger_version().startswith("learned-")
 
 
 @settings(max_examples=200, deadline=None)

@@ -89,6 +89,48 @@ def test_names_are_found_by_cue_and_by_list(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ngozi at the service just got it", "[name] at the service just got it"),
+        ("Tell Elif she was right", "Tell [name] she was right"),
+        ("the housing officer, Mo, moved me", "the housing officer, [name], moved me"),
+        ("the idva jo explained it", "the idva [name] explained it"),
+        ("it was pc lewis n he was kind", "it was pc [name] n he was kind"),
+        ("the gp dr okoro referred me", "the gp dr [name] referred me"),
+        ("thank you, Bernadette.", "thank you, [name]."),
+        ("priya rang me every week", "[name] rang me every week"),
+    ],
+)
+def test_names_in_lower_case_of_any_origin_and_after_titles_are_redacted(
+    text: str, expected: str
+) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jo.bloggs(at)example.org",
+        "jo.bloggs (at) example.org",
+        "jo [at] example dot com",
+        "sam at example dot org",
+    ],
+)
+def test_emails_spelled_out_are_redacted(email: str) -> None:
+    assert redact(f"write to {email} please") == "write to [email] please"
+
+
+@pytest.mark.parametrize("postcode", ["W106ZZ", "sw1a1aa"])
+def test_postcodes_without_the_space_are_redacted(postcode: str) -> None:
+    assert redact(f"we moved to {postcode} last year") == "we moved to [postcode] last year"
+
+
+def test_places_days_services_and_ordinary_words_are_not_names() -> None:
+    text = "Counselling on Tuesdays in Hounslow, then Cafcass and my GP. I was at home at six."
+    assert redact(text) == text
+
+
 def test_capitalised_non_names_after_cues_are_kept() -> None:
     text = "My worker The best. The Family Court was slow. I had Hope again"
     assert redact(text) == text

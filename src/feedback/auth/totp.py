@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from collections.abc import Sequence
 
 import pyotp
@@ -16,6 +15,7 @@ import segno
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from feedback import clock
 from feedback.crypto.master import derive_key
 
 ISSUER = "Survivor feedback"
@@ -48,7 +48,7 @@ def matching_step(
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    current = int((time.time() if now is None else now) // totp.interval)
+    current = int((clock.epoch_seconds() if now is None else now) // totp.interval)
     for step in (current - 1, current, current + 1):
         if step > after_step and secrets.compare_digest(totp.generate_otp(step), code):
             return step

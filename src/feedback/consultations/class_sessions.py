@@ -8,11 +8,12 @@ sees the join code once and then only a live count of completed responses: never
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.consultations.models import (
@@ -96,9 +97,11 @@ async def _session_row(session: AsyncSession, actor: Staff, session_id: int) -> 
 
 
 def letter_allows_from(letter_sent_on: date, notice_hours: int) -> datetime:
-    """The earliest moment a session may open: the start of the letter's day plus the notice."""
-    start = datetime.combine(letter_sent_on, time(0), tzinfo=LONDON)
-    return start + timedelta(hours=notice_hours)
+    """The earliest moment a session may open: the start of the letter's day plus the notice,
+    in real hours (added in UTC: on the night clocks go forward, London's wall clock would
+    give parents an hour less), shown on London's clock."""
+    start = datetime.combine(letter_sent_on, time(0), tzinfo=LONDON).astimezone(UTC)
+    return (start + timedelta(hours=notice_hours)).astimezone(LONDON)
 
 
 async def record_letter(
@@ -115,7 +118,7 @@ async def record_letter(
     row = await _session_row(session, actor, session_id)
     if row.link_batch_id is not None:
         raise Conflict("letter: the session is open already")
-    if sent_on > datetime.now(LONDON).date():
+    if sent_on > clock.today_london():
         raise InvalidInput("letter_sent_on: the date is in the future")
     school = await session.get(School, row.school_id)
     assert school is not None
@@ -157,7 +160,7 @@ async def open_class_session(
     round_row = await session.get(ConsultationRound, row.round_id)
     assert school is not None and round_row is not None
     now = utc_now()
-    if status_of(round_row, datetime.now(LONDON).date()) != "open":
+    if status_of(round_row, clock.today_london()) != "open":
         raise InvalidInput("session: the round is not open")
     if row.letter_sent_on is None:
         raise InvalidInput("letter_sent_on: record the date the letter to parents went out first")

@@ -5,12 +5,12 @@ answers the round's pinned survey version and stops working when the round close
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.consultations.models import (
     ConsultationRound,
     round_services,
@@ -18,7 +18,7 @@ from feedback.consultations.models import (
 )
 from feedback.surveys.models import SurveyVersion
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = clock.LONDON
 
 
 def round_closes_at(closes_on: date) -> datetime:
@@ -40,7 +40,7 @@ async def round_pin(
     session: AsyncSession, *, survey_id: int, service_id: int, channel: str
 ) -> RoundPin | None:
     """The open round that includes this service, channel and a version of this survey."""
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     row = (
         await session.execute(
             select(ConsultationRound.id, SurveyVersion.id, ConsultationRound.closes_on)

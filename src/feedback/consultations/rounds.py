@@ -8,11 +8,12 @@ are comparable within the round and with the next one."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.consultations.models import (
@@ -23,7 +24,6 @@ from feedback.consultations.models import (
     round_services,
     round_survey_versions,
 )
-from feedback.consultations.pins import LONDON
 from feedback.consultations.schemas import (
     PinnedSurvey,
     ProgressLine,
@@ -57,7 +57,7 @@ def status_of(row: ConsultationRound, today: date) -> str:
 
 
 def _today() -> date:
-    return datetime.now(LONDON).date()
+    return clock.today_london()
 
 
 async def _latest_versions(session: AsyncSession, slugs: Sequence[str]) -> list[int]:

@@ -5,11 +5,11 @@ schools (class sessions: `class_sessions`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.models import StaffUser
 from feedback.auth.schemas import Staff
@@ -19,7 +19,6 @@ from feedback.consultations.models import (
     round_schools,
     school_coordinators,
 )
-from feedback.consultations.pins import LONDON
 from feedback.consultations.rounds import require_lead, status_of
 from feedback.consultations.schemas import SchoolOut
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -146,5 +145,5 @@ async def rounds_for_school(session: AsyncSession, school_id: int) -> list[tuple
         .where(round_schools.c.school_id == school_id)
         .order_by(ConsultationRound.opens_on)
     )
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     return [(row.id, row.title) for row in rows if status_of(row, today) != "closed"]

@@ -8,7 +8,9 @@ periods allow finer retention at the cost of more keys to manage.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+
+from feedback.clock import LONDON
 
 __all__ = ["PERIOD_KINDS", "next_period_label", "period_label", "period_start"]
 
@@ -17,9 +19,13 @@ PERIOD_KINDS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def period_start(moment: date | datetime, kind: str) -> date:
-    """The first day of the period containing `moment` (UTC for datetimes)."""
+    """The first day of the period containing `moment` (its date in London for datetimes).
+
+    A response keeps only its day in London (`submitted_on`), and reports count it there; its
+    key period follows that same day, so destroying a period shreds exactly the responses its
+    reports show, and the key does not tell the hour after midnight BST apart from the day."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(UTC).date()
+        moment = moment.astimezone(LONDON).date()
     months = _months(kind)
     month = (moment.month - 1) // months * months + 1
     return date(moment.year, month, 1)

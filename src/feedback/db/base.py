@@ -8,6 +8,8 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+from feedback import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -41,4 +43,5 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, from the one clock (`feedback.clock`), for column defaults and rules alike."""
+    return clock.now_utc()

@@ -8,6 +8,7 @@ from feedback.crypto import models as crypto_models
 from feedback.db.base import Base
 from feedback.links import models as link_models
 from feedback.organisations import models as organisation_models
+from feedback.outcomes import models as outcome_models
 from feedback.reports import models as report_models
 from feedback.responses import models as response_models
 from feedback.sms import models as sms_models
@@ -23,6 +24,7 @@ __all__ = [
     "crypto_models",
     "link_models",
     "organisation_models",
+    "outcome_models",
     "report_models",
     "response_models",
     "sms_models",

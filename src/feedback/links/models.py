@@ -51,6 +51,8 @@ class Link(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("link_batches.id", ondelete="CASCADE"))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the link was printed on a card: the keyed digest of the card's typable code.
+    card_digest: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
 
 class JoinCode(Base):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.consultations.pins import round_pin
@@ -26,7 +26,7 @@ from feedback.surveys.models import Survey, SurveyVersion
 
 MAX_BATCH = 10_000
 MAX_CAP = 5_000
-LONDON = ZoneInfo("Europe/London")
+LONDON = clock.LONDON
 JOIN_FAILURE_WINDOW = GUESS_WINDOW
 
 
@@ -80,7 +80,7 @@ async def _open_batch(
     actor: Staff | None,
 ) -> _Batch:
     """Check the request, then add the batch row and its audit record (not yet committed)."""
-    _check_request(size, channel, expires_on, datetime.now(LONDON).date())
+    _check_request(size, channel, expires_on, clock.today_london())
     survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
     pin = await round_pin(session, survey_id=survey.id, service_id=service.id, channel=channel)
     expires_at = end_of_day(expires_on) if expires_on else None

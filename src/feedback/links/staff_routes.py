@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput, NotFound
 from feedback.links import service as links
+from feedback.links.cards import CARD_TITLE, check_printed_wording, issue_cards
 from feedback.links.export import render_batch
 from feedback.links.models import CHANNELS
 from feedback.links.schemas import LinkBatchOut
 from feedback.organisations.service import list_services
+from feedback.reports.suppression import operational_count
 from feedback.settings import Settings
 from feedback.surveys.service import list_surveys
 from feedback.web.guards import requires_role
@@ -60,6 +62,16 @@ def _parse(form: BatchForm) -> tuple[int, int, date | None]:
     return count, cap, expires
 
 
+def _printed_texts(output: str, settings: Settings) -> dict[str, str]:
+    """What an output prints besides random tokens, keyed by where each text is set."""
+    if output == "screen":
+        return {}
+    texts = {"FEEDBACK_PUBLIC_BASE_URL": settings.public_base_url}
+    if output == "cards":
+        texts |= {"the card title": CARD_TITLE, "FEEDBACK_CARD_HELP_LINE": settings.card_help_line}
+    return texts
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code drawn here (segno): no image service ever sees a link."""
     return segno.make(url, error="m").svg_inline(scale=3, dark="#0b0c0c", light="#ffffff")
@@ -83,6 +95,7 @@ class LinksPages(Controller):
         master_key: bytes,
     ) -> Response[Any]:
         try:
+            await check_printed_wording(db, _printed_texts(data.output, settings))
             batch = await self._issue(data, db, staff, settings, master_key)
         except (InvalidInput, NotFound) as problem:
             return await self._form(db, staff, data, problem.message, status=400)
@@ -95,33 +108,52 @@ class LinksPages(Controller):
                 },
             )
         if data.output == "cards":
-            cards = [
-                {"url": item.url, "qr": qr_svg(item.url), "code": getattr(item, "code", None)}
-                for item in (batch.codes or batch.links)
-            ]
-            return Template(
-                "staff/link_cards.html",
-                context={"staff": staff, "cards": cards, "help_line": settings.card_help_line},
-            )
+            return await self._cards(batch, db, staff, settings, master_key)
         return Template("staff/links_created.html", context={"staff": staff, "batch": batch})
 
+    @staticmethod
+    async def _cards(
+        batch: LinkBatchOut, db: AsyncSession, staff: Staff, settings: Settings, master_key: bytes
+    ) -> Template:
+        """Link cards carry a typable code beside the QR (the long URL is in the QR only);
+        code cards carry their code."""
+        printed = batch.codes or await issue_cards(db, batch, master_key=master_key)
+        cards = [{"qr": qr_svg(card.url), "code": card.code} for card in printed]
+        return Template(
+            "staff/link_cards.html",
+            context={
+                "staff": staff,
+                "cards": cards,
+                "title": CARD_TITLE,
+                "help_line": settings.card_help_line,
+                "join_url": settings.public_base_url + "/join",
+            },
+        )
+
     @get("/batches", media_type=MediaType.HTML)
-    async def batches(self, db: AsyncSession, staff: Staff) -> Template:
-        return await self._batches(db, staff)
+    async def batches(self, db: AsyncSession, staff: Staff, settings: Settings) -> Template:
+        return await self._batches(db, staff, settings)
 
     @post("/batches/{batch_id:int}/revoke", media_type=MediaType.HTML)
-    async def revoke(self, db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+    async def revoke(
+        self, db: AsyncSession, staff: Staff, settings: Settings, batch_id: int
+    ) -> Template:
         """Stop a batch working (scope and role are checked by the service); answers stay."""
         await links.revoke_batch(db, batch_id, actor=staff)
-        return await self._batches(db, staff, revoked=batch_id)
+        return await self._batches(db, staff, settings, revoked=batch_id)
 
     @staticmethod
-    async def _batches(db: AsyncSession, staff: Staff, revoked: int | None = None) -> Template:
+    async def _batches(
+        db: AsyncSession, staff: Staff, settings: Settings, revoked: int | None = None
+    ) -> Template:
+        batches = await links.list_batches(db, actor=staff)
+        threshold = settings.suppression_threshold
         return Template(
             "staff/link_batches.html",
             context={
                 "staff": staff,
-                "batches": await links.list_batches(db, actor=staff),
+                "batches": batches,
+                "used": {b.batch_id: operational_count(b.used, threshold) for b in batches},
                 "revoked": revoked,
             },
         )

@@ -8,11 +8,11 @@ changes every day: enough to slow guessing today, useless for recognising anyone
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.errors import TooManyAttempts
 from feedback.db.base import utc_now
 from feedback.links import tokens
@@ -21,7 +21,7 @@ from feedback.links.models import JoinFailure
 __all__ = ["GUESS_WINDOW", "check_guess_budget", "purge_old_guesses", "record_wrong_guess"]
 
 GUESS_WINDOW = timedelta(hours=1)
-LONDON = ZoneInfo("Europe/London")
+LONDON = clock.LONDON
 
 
 async def check_guess_budget(
@@ -32,7 +32,7 @@ async def check_guess_budget(
     attempts_per_hour: int,
 ) -> str:
     """The client's key for today; TooManyAttempts once it has used up this hour's budget."""
-    key = tokens.client_key(master_key, client, datetime.now(LONDON).date().isoformat())
+    key = tokens.client_key(master_key, client, clock.today_london().isoformat())
     since = utc_now() - GUESS_WINDOW
     failures = await session.scalar(
         select(func.count()).where(JoinFailure.client_key == key, JoinFailure.at > since)

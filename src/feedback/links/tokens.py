@@ -1,5 +1,7 @@
 """Making and digesting tokens and codes. Tokens carry 192 random bits and say nothing;
-codes are short and typable, from an alphabet without look-alike characters."""
+codes are short and typable, from an alphabet without look-alike characters. Neither is
+ever drawn spelling a listed subject word (feedback.wording): both go into texts and
+onto cards."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from feedback.crypto.master import derive_key
+from feedback.wording import neutral_draw
 
 TOKEN_BYTES = 24
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read off a whiteboard is typed right first time.
@@ -19,7 +22,7 @@ CODE_LENGTH = 8
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return neutral_draw(lambda: secrets.token_urlsafe(TOKEN_BYTES))
 
 
 def token_digest(token: str) -> str:
@@ -28,7 +31,7 @@ def token_digest(token: str) -> str:
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return neutral_draw(lambda: "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
 
 
 def normalise_code(text: str) -> str:

@@ -15,12 +15,13 @@ column), so every stale stored release is refreshed, bounded per run.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.reports import service, themes
 from feedback.reports.models import ReportRelease
 from feedback.reports.release_cache import (
@@ -32,6 +33,7 @@ from feedback.reports.release_cache import (
     release_key,
     scope_key,
     store_family,
+    stored_window,
 )
 from feedback.reports.spans import family_window
 
@@ -102,7 +104,7 @@ async def _stale_releases(
         if window.first_year != year:
             continue  # a round joined this year to an earlier one: never read again
         now = await current_generation(session, version_id, window, header.scope, kind=kind)
-        if now != generation or header.window != window.name:
+        if now != generation or header.window != stored_window(window):
             stale.append(_Stale(version_id, kind, year, header.scope, header.computed_at))
     await session.commit()  # end the read transaction before the long computations
     return stale, len(keys)
@@ -112,7 +114,7 @@ async def _refresh(session: AsyncSession, entry: _Stale, *, threshold: int, meth
     """Recompute one family from its key; the generation is read before the data, as on
     the request path, so the stored family is never older than the generation it carries."""
     scope = entry.scope
-    read_at = datetime.now(UTC)
+    read_at = clock.now_utc()
     window = await family_window(session, entry.version_id, entry.year)
     generation = await current_generation(session, entry.version_id, window, scope, kind=entry.kind)
     family: StoredFamily

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import msgspec
 
+from feedback.reports.exposure import protect_exactly
 from feedback.reports.periods import ReportPeriod, Window
 from feedback.reports.suppression import (
     SUPPRESSED,
@@ -25,6 +26,7 @@ from feedback.reports.suppression import (
 )
 
 BASE = "__base__"
+RESPONSES = "__responses__"  # the responses row beside a family, in its reader's program
 ALL: tuple[str, str] = ("all", "")
 SLICE_AXES = ("service", "borough", "channel")
 Slice = tuple[str, str]
@@ -110,11 +112,14 @@ def build_release(
     threshold: int,
     method: str,
     groups: Mapping[str, Sequence[str]] | None = None,
+    responses: Responses | None = None,
 ) -> Release:
     """Sum atoms into every node, tie nodes by their sums, protect once. `additive` says
     the options' counts add up to BASE (one answer per person); otherwise BASE atoms are
     given directly (responses, for multiple choice). `groups` names rows that are exactly
-    the sum of other rows (a theme and its sentiment split), tied in every period and slice."""
+    the sum of other rows (a theme and its sentiment split), tied in every period and slice.
+    `responses` is the scope's protected responses release: what it shows is shown beside
+    this family, so this family is protected against it too (see `_linked`)."""
     by_month: dict[tuple[str, Slice, str], int] = defaultdict(int)
     seen_slices: dict[str, set[str]] = {axis: set() for axis in SLICE_AXES}
     for atom, count in atoms.items():
@@ -136,21 +141,172 @@ def build_release(
     for (row, slice_, month), count in by_month.items():  # roll months up the window
         for period in window.containing(month):
             values[(row, period, slice_)] += count
-    if method == "round5":
-        return Release(values=dict(values), hidden=frozenset(), method=method)
     every_row = [*rows, BASE]
     slices_all: list[Slice] = [ALL] + [
         (axis, value) for axis in SLICE_AXES for value in sorted(seen_slices[axis])
     ]
     constraints = _constraints(window, every_row, slices_all, seen_slices, additive=additive)
-    for total, parts in (groups or {}).items():
-        constraints.extend(
-            Constraint((total, period, slice_), tuple((part, period, slice_) for part in parts))
-            for period in window.periods()
-            for slice_ in slices_all
-        )
-    hidden = protect_counts(values, constraints, threshold=threshold)
-    return Release(values=dict(values), hidden=hidden, method=method)
+    constraints.extend(_group_sums(groups or {}, window, slices_all))
+    constraints.extend(_borough_sums(atoms, window, every_row))
+    hidden: set[Any] = set()
+    if method != "round5":
+        hidden = set(protect_counts(values, constraints, threshold=threshold))
+    leaves, ties = _leaves(rows, groups or {}, additive=additive, responses=_has_base(atoms))
+    nodes = [(r, p, s) for r in every_row for p in window.periods() for s in slices_all]
+    linked = _linked(responses, nodes, leaves, ties, additive=additive)
+    hidden = protect_exactly(
+        {**values, **linked.values},
+        hidden,
+        constraints,
+        nodes=[*nodes, *linked.nodes],
+        cells=_cells({**atoms, **(responses.atoms if responses else {})}, window),
+        leaves=leaves,
+        ties=ties,
+        threshold=threshold,
+        method=method,
+        counts=_finest(atoms, responses, additive=additive),
+        fixed=linked.fixed,
+        bridge=linked.bridge,
+    )
+    if method != "round5":  # companions the program added get theirs: none is recoverable
+        hidden = set(protect_counts(values, constraints, threshold=threshold, start=hidden))
+    return Release(values=dict(values), hidden=frozenset(hidden), method=method)
+
+
+class Responses(NamedTuple):
+    """A scope's responses per cell and their protected release, read beside every family."""
+
+    atoms: Mapping[Atom, int]
+    release: Release
+
+
+def protect_responses(
+    atoms: Mapping[Atom, int], *, window: Window, threshold: int, method: str
+) -> Responses:
+    release = build_release(
+        atoms, window=window, rows=[], additive=False, threshold=threshold, method=method
+    )
+    return Responses(atoms, release)
+
+
+class _Linked(NamedTuple):
+    values: dict[Any, int]
+    nodes: list[Any]
+    fixed: dict[Any, bool]
+    bridge: dict[Any, Any]
+
+
+def _linked(
+    responses: Responses | None,
+    nodes: Sequence[tuple[str, ReportPeriod, Slice]],
+    leaves: dict[str, list[str]],
+    ties: list[tuple[Sequence[str], str]],
+    *,
+    additive: bool,
+) -> _Linked:
+    """The responses figures a reader sees beside this family. Where this family's BASE is
+    the responses (multiple choice, themes) its BASE figures are the responses release's,
+    hidden exactly where that hides them. Otherwise the responses are a row of their own in
+    the reader's program, each cell's answers at most its responses; a small one this
+    family would expose is protected by hiding this family's BASE beside it."""
+    if responses is None:
+        return _Linked({}, [], {}, {})
+    shown = responses.release
+    if not additive:
+        base = [node for node in nodes if node[0] == BASE]
+        return _Linked({}, [], {node: node in shown.hidden for node in base}, {})
+    extra = [(RESPONSES, period, slice_) for _r, period, slice_ in nodes if _r == BASE]
+    leaves[RESPONSES] = [RESPONSES]
+    ties.append((leaves[BASE], RESPONSES))
+    return _Linked(
+        {node: shown.values.get((BASE, node[1], node[2]), 0) for node in extra},
+        extra,
+        {node: (BASE, node[1], node[2]) in shown.hidden for node in extra},
+        {node: (BASE, node[1], node[2]) for node in extra},
+    )
+
+
+def _group_sums(
+    groups: Mapping[str, Sequence[str]], window: Window, slices: Sequence[Slice]
+) -> list[Constraint]:
+    return [
+        Constraint((total, period, slice_), tuple((part, period, slice_) for part in parts))
+        for total, parts in groups.items()
+        for period in window.periods()
+        for slice_ in slices
+    ]
+
+
+def _finest(
+    atoms: Mapping[Atom, int], responses: Responses | None, *, additive: bool
+) -> dict[tuple[str, tuple[str, str, str, str]], int]:
+    """The true count of each leaf row in each cell (the responses row included)."""
+    counts: dict[tuple[str, tuple[str, str, str, str]], int] = defaultdict(int)
+    for atom, count in atoms.items():
+        counts[(atom.row, (atom.service, atom.borough, atom.channel, atom.month))] += count
+    for atom, count in (responses.atoms if responses and additive else {}).items():
+        counts[(RESPONSES, (atom.service, atom.borough, atom.channel, atom.month))] += count
+    return counts
+
+
+def _has_base(atoms: Mapping[Atom, int]) -> bool:
+    return any(count for atom, count in atoms.items() if atom.row == BASE)
+
+
+def _leaves(
+    rows: Sequence[str],
+    groups: Mapping[str, Sequence[str]],
+    *,
+    additive: bool,
+    responses: bool,
+) -> tuple[dict[str, list[str]], list[tuple[Sequence[str], str]]]:
+    """Each row as the finest rows it sums (the reader's unknowns), and the ties "this
+    row's count in a cell is at most the cell's responses" (for families holding them)."""
+    finest = [row for row in rows if row not in groups]
+    leaves = {row: [row] for row in finest}
+    leaves.update({total: list(parts) for total, parts in groups.items()})
+    if additive:
+        leaves[BASE] = finest
+        return leaves, []
+    leaves[BASE] = [BASE]
+    return leaves, [([row], BASE) for row in finest] if responses else []
+
+
+def _cells(atoms: Mapping[Atom, int], window: Window) -> list[tuple[str, str, str, str]]:
+    """The structure a reader knows: each service under each borough it is counted in, each
+    channel, each month of the window."""
+    pairs = sorted({(a.service, a.borough) for a, count in atoms.items() if count})
+    channels = sorted({a.channel for a, count in atoms.items() if count})
+    months = [f"{year:04d}-{month:02d}" for year in window.years for month in range(1, 13)]
+    return [(s, b, c, m) for s, b in pairs for c in channels for m in months]
+
+
+def _borough_sums(
+    atoms: Mapping[Atom, int], window: Window, rows: Sequence[str]
+) -> list[Constraint]:
+    """A borough whose services are counted under it alone is the sum of those services: a
+    borough of one service equals it, one of two differs from each by the other."""
+    boroughs_of: dict[str, set[str]] = defaultdict(set)
+    for atom, count in atoms.items():
+        if count:
+            boroughs_of[atom.service].add(atom.borough)
+    services_in: dict[str, set[str]] = defaultdict(set)
+    for service, boroughs in boroughs_of.items():
+        for borough in boroughs:
+            services_in[borough].add(service)
+    constraints = []
+    for borough, services in sorted(services_in.items()):
+        if any(len(boroughs_of[s]) > 1 for s in services):
+            continue
+        for row in rows:
+            for period in window.periods():
+                constraints.append(
+                    Constraint(
+                        (row, period, ("borough", borough)),
+                        tuple((row, period, ("service", s)) for s in sorted(services)),
+                    )
+                )
+    return constraints
 
 
 def _constraints(
@@ -196,8 +352,10 @@ __all__ = [
     "Figure",
     "Figures",
     "Release",
+    "Responses",
     "Slice",
     "StoredRelease",
     "build_release",
+    "protect_responses",
     "store_release",
 ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.reports.models import ReportCell, ReportRelease, ReportTagCell
 from feedback.reports.periods import Window
 from feedback.reports.release import StoredRelease
@@ -74,6 +75,15 @@ class CachedFamily(msgspec.Struct, frozen=True):
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(StoredFamily)
 HEADER_DECODER = msgspec.msgpack.Decoder(ReleaseHeader)
+
+
+PROTECTION_RULES = "lp1"  # bump when the protection changes: releases made before are redone
+
+
+def stored_window(window: Window) -> str:
+    """What a stored family records of its window and the rules that protected it, so a
+    release protected by older rules (issue 21) is never served again."""
+    return f"{window.name};{PROTECTION_RULES}"
 
 
 def scope_key(scope: Sequence[int] | None) -> str:
@@ -135,7 +145,7 @@ async def cached_family(
     `max_stale_seconds` ago; else `compute()` stored under this exact key. `commit` says
     the caller's transaction is ours to commit (a request's own session); otherwise the
     write rides on the caller's transaction."""
-    read_at = datetime.now(UTC)
+    read_at = clock.now_utc()
     generation = await current_generation(session, version_id, window, scope, kind=kind)
     key = release_key(version_id, window.first_year, scope, threshold, method, kind)
     found = (
@@ -145,7 +155,7 @@ async def cached_family(
     ).one_or_none()
     if found is not None:
         stored = _DECODER.decode(found.figures)
-        same_window = stored.window == window.name  # None (stored before windows) never is
+        same_window = stored.window == stored_window(window)  # None (stored before) never is
         if same_window and found.generation == generation:
             return CachedFamily(stored)
         if same_window and _young_enough(stored.computed_at, max_stale_seconds):
@@ -162,7 +172,7 @@ async def cached_family(
 def _young_enough(computed_at: datetime | None, max_stale_seconds: int) -> bool:
     if computed_at is None or max_stale_seconds <= 0:
         return False
-    return datetime.now(UTC) - computed_at < timedelta(seconds=max_stale_seconds)
+    return clock.now_utc() - computed_at < timedelta(seconds=max_stale_seconds)
 
 
 async def store_family(
@@ -184,7 +194,7 @@ async def store_family(
         family,
         computed_at=read_at,
         scope=None if scope is None else tuple(sorted(set(scope))),
-        window=window.name,
+        window=stored_window(window),
     )
     values = {**key, "generation": generation, "figures": _ENCODER.encode(family)}
     connection = await session.connection()
@@ -214,4 +224,5 @@ __all__ = [
     "release_key",
     "scope_key",
     "store_family",
+    "stored_window",
 ]

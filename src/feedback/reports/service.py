@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from functools import partial
 
+import anyio.to_thread
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.schemas import Staff
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.organisations.models import Service
@@ -26,8 +28,10 @@ from feedback.reports.release import (
     BASE,
     Atom,
     Release,
+    Responses,
     Slice,
     build_release,
+    protect_responses,
     store_release,
 )
 from feedback.reports.release_cache import (
@@ -53,7 +57,7 @@ from feedback.surveys.models import Survey, SurveyVersion
 
 Atoms = dict[Atom, int]
 Scope = Sequence[int] | None  # service ids, or None for every service
-LONDON = ZoneInfo("Europe/London")
+LONDON = clock.LONDON
 
 
 class _Version(msgspec.Struct, frozen=True):
@@ -247,22 +251,34 @@ async def compute_answers_family(
     threshold: int,
     method: str,
 ) -> StoredFamily:
-    """The answers family of one scope, computed from that scope's counters only."""
-    answers, responses = await _load_atoms(session, scope, version.id, window)
+    """The answers family of one scope, computed from that scope's counters only. The
+    protection is CPU work (a linear program per family), so it runs on a thread: the event
+    loop keeps taking submissions meanwhile."""
+    answers, atoms = await _load_atoms(session, scope, version.id, window)
+    protect = partial(_protect_answers, version, answers, atoms, window, threshold, method)
+    return await anyio.to_thread.run_sync(protect)
+
+
+def _protect_answers(
+    version: _Version,
+    answers: Atoms,
+    atoms: Atoms,
+    window: Window,
+    threshold: int,
+    method: str,
+) -> StoredFamily:
+    responses = protect_responses(atoms, window=window, threshold=threshold, method=method)
     questions = {}
     for _path, question in all_questions(version.published.definition):
         release, rows = _question_release(question, answers, responses, window, threshold, method)
         questions[question.id] = StoredQuestion(rows, store_release(release))
-    response_release = build_release(
-        responses, window=window, rows=[], additive=False, threshold=threshold, method=method
-    )
-    return StoredFamily(questions, store_release(response_release))
+    return StoredFamily(questions, store_release(responses.release))
 
 
 def _question_release(
     question: Question,
     answers: Atoms,
-    responses: Atoms,
+    responses: Responses,
     window: Window,
     threshold: int,
     method: str,
@@ -274,7 +290,7 @@ def _question_release(
     rows = shape.option_rows(question, sorted({atom.row for atom in atoms}))
     additive = shape.is_additive(question)
     if not additive:
-        atoms.update(responses)
+        atoms.update(responses.atoms)
     release = build_release(
         atoms,
         window=window,
@@ -282,6 +298,7 @@ def _question_release(
         additive=additive,
         threshold=threshold,
         method=method,
+        responses=responses,
     )
     return release, rows
 

@@ -4,16 +4,14 @@ printable quarterly board pack (and its XLSX), the themes page and a theme's quo
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, MediaType, Response, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
 from feedback.errors import InvalidInput
-from feedback.links.service import LONDON
 from feedback.organisations.service import list_services
 from feedback.reports import service
 from feedback.reports.board_pack import board_pack, export_board_pack
@@ -45,7 +43,7 @@ def report_filter(
         return int(text)
 
     return ReportFilter(
-        period=period or str(datetime.now(LONDON).year),
+        period=period or str(clock.now_london().year),
         version=whole("version", version),
         service_id=whole("service", service_id),
         borough=borough or None,
@@ -54,7 +52,7 @@ def report_filter(
 
 
 def current_quarter() -> str:
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 

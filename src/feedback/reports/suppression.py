@@ -16,6 +16,11 @@ never below 3). Two methods, chosen by `FEEDBACK_REPORT_ROUNDING`:
   Counts are never negative, so a hidden 0 in a sum whose known total leaves nothing for
   its hidden parts is provably 0: such a figure is counted as shown, never as protection.
   The hypothesis tests also solve each table by search (non-negative alternatives).
+  That pass is cheap and catches most leaks; the exact check with bounds comes after it
+  (`reports.exposure`): a linear program over the finest counts a reader knows exist pins
+  no count from 1 to threshold-1 to an interval narrower than the threshold, hiding more
+  companions until it holds (issue 21: equations over named sums missed a borough of one or
+  two services, the responses totals beside a question, and pins by non-negativity).
 
 Differencing: two reports that differ by a small group (all three boroughs against two of
 them; a quarter against two of its months) must not reveal that group's count by
@@ -32,8 +37,9 @@ are outside the family and refused, which keeps the family two-level and small.
 
 `round5`, as NHS England publishes: every count is rounded to the nearest 5 (a non-zero
 count never shows as 0: 1 and 2 show as 5), totals are rounded from unrounded data, and
-percentages are computed from the shown figures. Any figure a reader subtracts then carries
-the uncertainty of two roundings (at least five possible true values).
+percentages are computed from the shown figures. Rounding alone does not survive a reader
+who intersects the intervals of many rounded figures, so the same linear program checks
+every small count, and one it pins too closely is shown as `c`, with companions as above.
 
 Percentages and means whose base is below the threshold (or hidden) are shown as `c`; a
 mean is also hidden when any answer count in its column is hidden, because the mean times
@@ -84,20 +90,41 @@ def round_to_five(count: int) -> int:
     return max(5, 5 * ((count + 2) // 5))
 
 
+def operational_count(count: int, threshold: int) -> str:
+    """A count staff pages show about people (links used, texts delivered or refused): at
+    or above the threshold as it is, else "fewer than N", 0 included. A small batch is
+    often handed to people known by name, so a small count says who answered."""
+    return str(count) if count >= threshold else f"fewer than {threshold}"
+
+
+def rounding_interval(count: int) -> tuple[int, int]:
+    """What a reader knows of a count from its rounded figure: 0 is exact, 5 stands for
+    1 to 7, any other multiple of 5 for itself plus or minus 2."""
+    shown = round_to_five(count)
+    if shown == 0:
+        return 0, 0
+    return (1, 7) if shown == 5 else (shown - 2, shown + 2)
+
+
 def primary_hidden(values: Mapping[Node, int], *, threshold: int) -> set[Node]:
     """Counts from 1 to threshold-1: small enough to single someone out."""
     return {node for node, value in values.items() if 0 < value < threshold}
 
 
 def protect_counts(
-    values: Mapping[Node, int], constraints: Sequence[Constraint], *, threshold: int
+    values: Mapping[Node, int],
+    constraints: Sequence[Constraint],
+    *,
+    threshold: int,
+    start: Iterable[Node] = (),
 ) -> frozenset[Node]:
-    """The figures to hide: primary ones plus companions, until none is recoverable.
+    """The figures to hide: primary ones (and `start`) plus companions, until none is
+    recoverable.
 
     Deterministic for a given family (constraint order included), so the same figure is
     hidden in every report that reads the release.
     """
-    hidden: set[Any] = primary_hidden(values, threshold=threshold)
+    hidden: set[Any] = primary_hidden(values, threshold=threshold) | set(start)
     touching: dict[Hashable, list[int]] = defaultdict(list)
     for index, constraint in enumerate(constraints):
         for node in (constraint.total, *constraint.parts):
@@ -286,8 +313,10 @@ __all__ = [
     "SUPPRESSED",
     "Constraint",
     "legend",
+    "operational_count",
     "primary_hidden",
     "protect_counts",
     "recoverable_hidden",
     "round_to_five",
+    "rounding_interval",
 ]

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from functools import partial
 
+import anyio.to_thread
 import msgspec
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +38,17 @@ from feedback.errors import Forbidden, NotFound
 from feedback.reports import service
 from feedback.reports.periods import ReportPeriod, Window
 from feedback.reports.questions import answer_lines, percent
-from feedback.reports.release import ALL, BASE, Atom, Figures, Slice, build_release, store_release
+from feedback.reports.release import (
+    ALL,
+    BASE,
+    Atom,
+    Figures,
+    Responses,
+    Slice,
+    build_release,
+    protect_responses,
+    store_release,
+)
 from feedback.reports.release_cache import THEMES, StoredFamily, StoredQuestion, cached_family
 from feedback.reports.schemas import AnswerLine, ReportFilter
 from feedback.reports.spans import window_for
@@ -166,11 +178,29 @@ async def compute_themes_family(
     method: str,
 ) -> StoredFamily:
     """The themes family of one scope, from that scope's responses and tags only."""
-    responses = await service._load_responses(session, scope, version_id, window)
+    responses = protect_responses(
+        await service._load_responses(session, scope, version_id, window),
+        window=window,
+        threshold=threshold,
+        method=method,
+    )
     atoms = await _theme_atoms(session, scope, version_id, window)
+    # CPU work (a linear program): on a thread, so the event loop keeps taking submissions.
+    return await anyio.to_thread.run_sync(
+        partial(_protect_themes, atoms, responses, window, threshold, method)
+    )
+
+
+def _protect_themes(
+    atoms: dict[Atom, int],
+    responses: Responses,
+    window: Window,
+    threshold: int,
+    method: str,
+) -> StoredFamily:
     themes = sorted({atom.row for atom in atoms if "\x00" not in atom.row})
     groups = {theme: [_split(theme, name) for name in SENTIMENTS] for theme in themes}
-    atoms.update(responses)
+    atoms.update(responses.atoms)
     release = build_release(
         atoms,
         window=window,
@@ -179,6 +209,7 @@ async def compute_themes_family(
         threshold=threshold,
         method=method,
         groups=groups,
+        responses=responses,
     )
     labels = theme_labels()
     rows = [(theme, labels.get(theme, theme.replace("_", " "))) for theme in themes]

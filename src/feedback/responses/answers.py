@@ -99,7 +99,8 @@ def _read_one(question: Question, raw: list[str]) -> AnswerValue:  # noqa: C901 
     if isinstance(question, Scale):
         if raw == [PREFER_NOT_TO_SAY] and (question.prefer_not_to_say or question.sensitive):
             return PREFER_NOT_TO_SAY
-        return _whole_number(raw, question.min or 1, question.max or 5, "Please choose a point.")
+        low, high = scale_ends(question)
+        return _whole_number(raw, low, high, "Please choose a point.")
     if isinstance(question, Number):
         low = question.min if question.min is not None else 0
         high = question.max if question.max is not None else 100_000
@@ -112,6 +113,12 @@ def _read_one(question: Question, raw: list[str]) -> AnswerValue:  # noqa: C901 
             )
         return text
     raise ValueError("This question cannot be answered here.")
+
+
+def scale_ends(question: Scale) -> tuple[int, int]:
+    """A resolved scale's ends; 0 is a real end (the 0 to 10 outcome scales), not a gap."""
+    low = question.min if question.min is not None else 1
+    return low, question.max if question.max is not None else 5
 
 
 def _whole_number(raw: list[str], low: int, high: int, message: str) -> int:

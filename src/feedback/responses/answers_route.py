@@ -16,6 +16,7 @@ once per survey version, language and danger flag and the code is put in per res
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,21 +32,25 @@ from litestar.exceptions import (
 from litestar.handlers import asgi
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.response import Template
-from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import HTTPScope, Receive, Send
 from litestar.utils.scope.state import ScopeState
+from sqlalchemy.exc import SQLAlchemyError
 
 from feedback.db.engine import request_session
 from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.outcomes.pairing import OutcomeStep, outcome_step, pairing_code_error
 from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
 from feedback.responses import journey
 from feedback.responses.answers import counted_options, read_answers
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
+from feedback.responses.errors import NotStored
 from feedback.responses.intake import submit_response
 from feedback.responses.public_routes import questions_page, respondent_entry
 from feedback.responses.schemas import Receipt, Submission
 from feedback.settings import Settings
 
+log = logging.getLogger(__name__)
 PATH = "/s/answers"
 _THANKS_HEADERS = [
     (b"content-type", b"text/html; charset=utf-8"),
@@ -78,10 +83,19 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
         )
         read = read_answers(survey.published.definition, form)
         nonce = _first(form, "form_nonce")
-        if read.errors or not nonce:
+        outcome = outcome_step(survey.published, _first(form, "pairing_code"))
+        code_error = await pairing_code_error(
+            db,
+            outcome,
+            master_key=master_key,
+            client=_client(scope),
+            attempts_per_hour=settings.join_attempts_per_hour,
+        )
+        if read.errors or not nonce or code_error:
             page = questions_page(
                 survey, cookie, read.answers, read.errors, nonce=nonce, master_key=master_key
             )
+            _keep_pairing_code(page, outcome, code_error)
             await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
             return
         try:
@@ -96,6 +110,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
                     language=cookie.language,
                     answers=read.answers,
                     counted=counted_options(survey.published.definition, read.answers),
+                    outcome=outcome,
                 ),
                 master_key=master_key,
                 period_kind=settings.key_period,
@@ -104,14 +119,54 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
             # Lost a race for the link: the same neutral page (and status) as any link
             # that is not available, so nothing tells which case it was.
             raise LinkUnavailable() from None
-    if not receipt.repeated:  # committed: the worker (or this process) tags it next
-        queue: JobQueue = state.queue
-        rid = receipt.response_id
-        await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
+        except (NotStored, SQLAlchemyError, OSError) as error:
+            page = not_stored_page(survey, cookie, read.answers, nonce, master_key, error)
+            await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
+            return
+    # Committed, by this request or by an earlier send of this form whose page was lost:
+    # the worker (or this process) tags it next. The job id makes a repeat a no-op, and
+    # tagging twice changes nothing.
+    queue: JobQueue = state.queue
+    rid = receipt.response_id
+    await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
     body = thanks_page(scope, survey, cookie, receipt).encode()
     headers = [*_THANKS_HEADERS, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _keep_pairing_code(page: Template, outcome: OutcomeStep | None, error: str) -> None:
+    """An exit form shown again keeps the pairing code typed, and says if it did not match."""
+    if outcome is None:
+        return
+    page.context["pairing_code"] = outcome.pairing_code
+    if error:
+        page.status_code = 400
+        page.context["pairing_error"] = error
+        page.context["errors"] = [("pairing_code", "Code", error), *page.context["errors"]]
+
+
+def _client(scope: HTTPScope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+def not_stored_page(
+    survey: journey.SurveyForRespondent,
+    cookie: EntryCookie,
+    answers: dict[str, Any],
+    nonce: str,
+    master_key: bytes,
+    error: Exception,
+) -> Template:
+    """The form again, answers kept and the same form nonce, saying they were not stored:
+    sending it again stores it once (503: the service, not the respondent, failed). Only
+    the error's kind is logged, never its statement or values."""
+    log.warning("answers not stored: %s", type(error).__name__)
+    page = questions_page(survey, cookie, answers, {}, nonce=nonce, master_key=master_key)
+    page.status_code = HTTP_503_SERVICE_UNAVAILABLE
+    page.context["errors"] = [("submit", "Not stored", NotStored().message)]
+    return page
 
 
 def thanks_page(

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import msgspec
 
-from feedback.responses.answers import AnswerValue, field_name
+from feedback.responses.answers import AnswerValue, field_name, scale_ends
+from feedback.responses.frame import frame_phrase
 from feedback.responses.journey import SurveyForRespondent, in_language, phrase
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
@@ -121,7 +122,7 @@ def _control(
             None,
         )
     if isinstance(question, Scale):
-        low, high = question.min or 1, question.max or 5
+        low, high = scale_ends(question)
         points = []
         for point in range(low, high + 1):
             end = question.low if point == low else question.high if point == high else None
@@ -140,7 +141,7 @@ def _condition_hint(survey: SurveyForRespondent, question: Question, language: s
     assert rule is not None
     wanted = [rule.equals] if rule.equals is not None else list(rule.any_of or [])
     labels = [_answer_label(survey, rule.question, str(value), language) for value in wanted]
-    return f"Only if you answered “{' / '.join(labels)}” above."
+    return frame_phrase("only_if", language, answers=" / ".join(labels))
 
 
 def _answer_label(survey: SurveyForRespondent, question_id: str, value: str, language: str) -> str:

@@ -8,7 +8,6 @@ import functools
 import hashlib
 import hmac
 import uuid
-from datetime import datetime
 from typing import Any, cast
 
 import msgspec
@@ -17,14 +16,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from feedback import clock
 from feedback.crypto.master import derive_key
 from feedback.crypto.periods import period_label
 from feedback.crypto.sealing import current_sealing_key, response_associated_data, seal
 from feedback.db.base import utc_now
 from feedback.links.errors import LinkUsed
 from feedback.links.schemas import Entry
-from feedback.links.service import LONDON, burn_entry, redeem_digest
+from feedback.links.service import burn_entry, redeem_digest
 from feedback.organisations.models import Borough, service_boroughs
+from feedback.outcomes.pairing import PairingPlace, count_outcome
 from feedback.responses import intake_postgresql as postgresql_intake
 from feedback.responses.answers import TEXT_OPTION
 from feedback.responses.models import AnswerCount, Response
@@ -97,6 +98,7 @@ async def submit_response(
         and isinstance(engine, AsyncEngine)
         and engine.dialect.name == "postgresql"
         and not session.in_transaction()  # else the caller's pending work commits with ours
+        and submission.outcome is None  # pairing takes the general path's one transaction
     ):
         repeated = await _submit_link_postgresql(
             engine, submission, response_id, code, period_kind=period_kind
@@ -108,10 +110,27 @@ async def submit_response(
     key = await current_sealing_key(session, period_kind=period_kind)
     connection = await session.connection()
     borough = await _borough_of(connection, entry.service_id)
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     sealed = _seal_answers(key.public_key, submission, response_id)
     try:
+        # The lock order of db/lock_order.py: the entry, then the counter rows, and only
+        # then the response insert, whose trigger takes the report cell.
         await burn_entry(connection, entry)
+        await _count(connection, submission, entry, borough=borough, month=today.strftime("%Y-%m"))
+        if submission.outcome is not None:  # its pairing row, then the pair counters
+            await count_outcome(
+                connection,
+                submission.outcome,
+                receipt_code=code,
+                answers=submission.answers,
+                place=PairingPlace(
+                    survey_version_id=submission.survey_version_id,
+                    service_id=entry.service_id,
+                    borough=borough,
+                    month=today.strftime("%Y-%m"),
+                ),
+                master_key=master_key,
+            )
         await connection.execute(
             _INSERT_RESPONSE,
             {
@@ -128,7 +147,6 @@ async def submit_response(
                 "receipt_digest": receipt_digest(code),
             },
         )
-        await _count(connection, submission, entry, borough=borough, month=today.strftime("%Y-%m"))
         await session.commit()
     except (LinkUsed, IntegrityError):
         await session.rollback()
@@ -150,7 +168,7 @@ async def _submit_link_postgresql(
     True when the form was stored before (a resubmission). The sealing key is read afresh
     for every group. The caller's session has no transaction open (nothing of the caller's
     to commit with ours)."""
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     return await postgresql_intake.submit_link_form(
         engine,
         postgresql_intake.LinkForm(
@@ -194,15 +212,15 @@ _BOROUGHS = (
 )
 
 
-def _upsert(dialect: Any) -> Any:
-    """Add one to a counter row, creating it at one; compiled once per dialect."""
-    statement = dialect.insert(_COUNTS)
+def _upsert(dialect_name: str, rows: list[dict[str, Any]]) -> Any:
+    """Add one to each counter row, creating it at one: one statement for all the rows, so
+    the report-cell triggers run once the rows are locked (db/lock_order.py, steps 3-4);
+    SQLAlchemy caches its compiled form per number of rows."""
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(_COUNTS)
+    statement = statement.values(rows)
     return statement.on_conflict_do_update(
         index_elements=COUNTER_KEY, set_={"count": _COUNTS.c.count + statement.excluded.count}
     )
-
-
-_UPSERTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
 async def _stored(session: AsyncSession, response_id: str) -> bool:
@@ -229,9 +247,9 @@ async def _borough_of(connection: AsyncConnection, service_id: int) -> str:
 async def _count(
     connection: AsyncConnection, submission: Submission, entry: Entry, *, borough: str, month: str
 ) -> None:
-    """One upsert per counter row (executemany: one compiled statement, pipelined), rows in
-    sorted order so concurrent submissions lock counter rows in the same order and cannot
-    deadlock."""
+    """One upsert statement for the response's counter rows, in sorted order (one cell, so
+    question and option, code-point order): concurrent submissions lock counter rows in the
+    same order and cannot deadlock."""
     if not submission.counted:
         return
     rows: list[dict[str, Any]] = [
@@ -247,4 +265,4 @@ async def _count(
         }
         for question, option in sorted(set(submission.counted))
     ]
-    await connection.execute(_UPSERTS[connection.dialect.name], rows)
+    await connection.execute(_upsert(connection.dialect.name, rows))

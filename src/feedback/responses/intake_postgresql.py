@@ -21,13 +21,16 @@ The guarantees are the ones intake.py's general path gives (join codes, SQLite):
   its counters are written only from its burned link; a group never holds one link twice;
 - the burn also requires the sealing key to be still live, so a key destroyed after it was
   read is not used to seal anything stored;
-- rows are locked in one global order (responses by counter scope, then counter rows by
-  scope, question and option in code-point order, the order the general path sorts them
-  in), so concurrent writers cannot deadlock;
+- rows are locked in the order of db/lock_order.py (links, then counter rows in key
+  order, then the report cells the triggers take at the end of the statement), so
+  concurrent writers cannot deadlock; a lock conflict that still happens is retried;
 - if a group statement fails, each of its submissions is written again on its own, so one
   bad row never fails the others;
-- a form whose write lost its link to a racing statement is read once more (it may have
-  been stored by a double-click elsewhere: then it gets its receipt, else LinkUsed).
+- a form is answered once, with the truth: its receipt only once its row is committed;
+  NotStored when the statement that carried it was refused (nothing of it is stored, and
+  sending the same form again is safe); a form whose write lost its link to a racing
+  statement, or whose write's outcome is unknown (the connection broke), is read again
+  (stored meanwhile, by a double-click or by that very write: its receipt; else LinkUsed).
 
 Statements go to the asyncpg connection (no SQLAlchemy compile or result machinery: this
 is the service's busiest path), prepared once per connection by asyncpg's cache.
@@ -36,6 +39,7 @@ is the service's busiest path), prepared once per connection by asyncpg's cache.
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -51,7 +55,9 @@ from sqlalchemy.util import greenlet_spawn
 from feedback.crypto.errors import NoSealingKey
 from feedback.crypto.sealing import Sealer
 from feedback.db.base import utc_now
+from feedback.db.lock_order import retry_conflicts
 from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.responses.errors import NotStored
 
 __all__ = [
     "LinkForm",
@@ -62,6 +68,8 @@ __all__ = [
     "submit_link_form",
     "write_group",
 ]
+
+log = logging.getLogger(__name__)
 
 # For each submitted form: is it stored; the link, its batch and whether it may still be
 # used; the live public key of the form's period (the rule of
@@ -136,7 +144,7 @@ WITH submitted AS (
         s.borough, s.channel, s.language, s.submitted_on, s.key_period_id, s.sealed,
         s.receipt_digest
     FROM submitted AS s JOIN burned ON burned.id = s.link_id
-    ORDER BY s.survey_version_id, s.service_id, s.month, s.channel, s.borough,
+    ORDER BY s.survey_version_id, s.service_id, s.borough COLLATE "C", s.month, s.channel,
         s.response_id COLLATE "C"
     RETURNING responses.id
 ), counted AS (
@@ -149,10 +157,10 @@ WITH submitted AS (
         AS c (link_id, question_id, option)
     JOIN submitted AS s ON s.link_id = c.link_id
     JOIN burned ON burned.id = s.link_id
-    GROUP BY s.survey_version_id, s.service_id, s.month, s.channel, s.borough,
+    GROUP BY s.survey_version_id, s.service_id, s.borough, s.month, s.channel,
         c.question_id, c.option
-    ORDER BY s.survey_version_id, s.service_id, s.month, s.channel, s.borough COLLATE "C",
-        c.question_id COLLATE "C", c.option COLLATE "C"
+    ORDER BY s.survey_version_id, s.service_id, s.borough COLLATE "C", s.month COLLATE "C",
+        s.channel COLLATE "C", c.question_id COLLATE "C", c.option COLLATE "C"
     ON CONFLICT (survey_version_id, question_id, option, service_id, borough, month, channel)
     DO UPDATE SET count = answer_counts.count + excluded.count
 )
@@ -213,12 +221,25 @@ class LinkForm(msgspec.Struct, frozen=True, kw_only=True):
 @asynccontextmanager
 async def pooled_driver(engine: AsyncEngine) -> AsyncIterator[Any]:
     """An asyncpg connection from the engine's pool, handed back afterwards: cheaper than a
-    session's connection (no session transaction, events or result objects)."""
+    session's connection (no session transaction, events or result objects). One that
+    broke (or was left mid-statement) is thrown away, not handed to the next group."""
     pooled = await engine.raw_connection()
     try:
         yield pooled.driver_connection
+    except BaseException as error:
+        if not _refused(error):
+            await greenlet_spawn(pooled.invalidate)
+        raise
     finally:
         await greenlet_spawn(pooled.close)
+
+
+def _refused(error: BaseException) -> bool:
+    """The server ran the statement and refused it, so nothing of it was stored; a broken
+    connection (class 08) leaves the outcome unknown."""
+    return isinstance(error, asyncpg.PostgresError) and not isinstance(
+        error, asyncpg.PostgresConnectionError
+    )
 
 
 async def read_link_states(driver: Any, forms: list[LinkForm], *, now: datetime) -> list[LinkState]:
@@ -297,6 +318,7 @@ async def submit_link_form(engine: AsyncEngine, form: LinkForm) -> bool:
 
 
 MAX_GROUP = 200
+MAX_READS = 4  # a form read again this often without an outcome is answered NotStored
 
 
 class _Pending:
@@ -307,7 +329,7 @@ class _Pending:
     def __init__(self, form: LinkForm) -> None:
         self.form = form
         self.done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.attempt = 0  # 1: read again after losing the write to a racing statement
+        self.attempt = 0  # reads after a write that did not store it (lost race, unknown)
 
     def fail(self, error: BaseException) -> None:
         if not self.done.done():
@@ -354,31 +376,54 @@ class _GroupIntake:
             try:
                 await self._run(group)
             except BaseException as error:  # noqa: BLE001 - every waiter hears of it
-                for pending in group:
-                    pending.fail(error)
                 if not isinstance(error, Exception):
+                    for pending in group:
+                        pending.fail(error)
                     raise
+                # The read failed (or the database went away before any write): nothing of
+                # this group is known to be stored; the same form may be sent again.
+                log.warning("link intake: group not stored (%s)", type(error).__name__)
+                for pending in group:
+                    pending.fail(NotStored())
 
     async def _run(self, group: list[_Pending]) -> None:
-        async with pooled_driver(self._engine) as driver:
-            states = await read_link_states(driver, [p.form for p in group], now=utc_now())
-            sealers: dict[bytes, Sealer] = {}  # one key agreement per period key and group
-            sealed = [
-                (pending, write)
-                for pending, state in zip(group, states, strict=True)
-                if (write := _sealed_or_settled(pending, state, sealers)) is not None
-            ]
+        sealed: list[tuple[_Pending, LinkWrite]] = []
+        try:
+            async with pooled_driver(self._engine) as driver:
+                states = await read_link_states(driver, [p.form for p in group], now=utc_now())
+                sealers: dict[bytes, Sealer] = {}  # one key agreement per period key and group
+                sealed = [
+                    (pending, write)
+                    for pending, state in zip(group, states, strict=True)
+                    if (write := _sealed_or_settled(pending, state, sealers)) is not None
+                ]
+                if not sealed:
+                    return
+                stored = await _write_all(driver, sealed)
+        except Exception as error:
             if not sealed:
-                return
-            stored = await _write_all(driver, sealed)
+                raise  # the read failed: nothing was written
+            # The write's outcome is unknown (the connection broke): the next read tells.
+            log.warning("link intake: write outcome unknown (%s)", type(error).__name__)
+            self._read_again([pending for pending, _write in sealed])
+            return
         for pending, write in sealed:
             if write.response_id in stored:
                 pending.succeed(False)
-            elif pending.attempt == 0:  # lost to a racing statement: read again, next group
-                pending.attempt = 1
-                self._waiting.append(pending)
+            else:  # lost to a racing statement (or refused, and told already)
+                self._read_again([pending])
+
+    def _read_again(self, pendings: list[_Pending]) -> None:
+        """Back in the queue for the next group's read, which finds each stored or not;
+        a form not yet answered after MAX_READS reads is answered NotStored."""
+        for pending in pendings:
+            if pending.done.done():
+                continue
+            pending.attempt += 1
+            if pending.attempt >= MAX_READS:
+                pending.fail(NotStored())
             else:
-                pending.fail(LinkUsed())
+                self._waiting.append(pending)
 
 
 def _sealed_or_settled(
@@ -419,21 +464,30 @@ def _sealed_or_settled(
 
 
 async def _write_all(driver: Any, sealed: list[tuple[_Pending, LinkWrite]]) -> set[str]:
-    """The ids stored by one group statement; if it fails, each write on its own, so one
-    bad row never fails the others (a failing one fails only its own caller)."""
+    """The ids stored by one group statement; if it is refused, each write on its own, so
+    one bad row never fails the others (a refused one is answered NotStored: its statement
+    stored nothing). A lock conflict is retried; a broken connection is raised."""
     try:
-        return await write_group(driver, [write for _pending, write in sealed])
-    except asyncpg.PostgresError:
-        pass
+        return await _write_retrying(driver, [write for _pending, write in sealed])
+    except asyncpg.PostgresError as error:
+        if not _refused(error):
+            raise
     stored: set[str] = set()
     for pending, write in sealed:
         try:
-            stored |= await write_group(driver, [write])
+            stored |= await _write_retrying(driver, [write])
         except asyncpg.UniqueViolationError:  # stored meanwhile: the next read says so
             pass
         except asyncpg.PostgresError as error:
-            pending.fail(error)
+            if not _refused(error):
+                raise
+            log.warning("link intake: a form was refused (%s)", type(error).__name__)
+            pending.fail(NotStored())
     return stored
+
+
+async def _write_retrying(driver: Any, writes: list[LinkWrite]) -> set[str]:
+    return await retry_conflicts(lambda: write_group(driver, writes), what="link intake")
 
 
 _intakes: weakref.WeakKeyDictionary[Engine, _GroupIntake] = weakref.WeakKeyDictionary()

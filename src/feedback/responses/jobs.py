@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from feedback.crypto.master import MasterKeys
+from feedback.db.lock_order import retry_conflicts
 from feedback.responses.withdrawal import Outcome, pending_withdrawals, remove_response
 
 __all__ = ["sweep_withdrawals", "withdraw_response"]
@@ -16,9 +17,19 @@ def _master_keys(ctx: dict[str, Any]) -> MasterKeys:
 
 
 async def withdraw_response(ctx: dict[str, Any], response_id: str) -> Outcome:
-    """Remove one withdrawn response and correct the counters; enqueued by /withdraw."""
-    async with ctx["sessions"]() as session:
-        return await remove_response(session, response_id, master_keys=_master_keys(ctx))
+    """Remove one withdrawn response and correct the counts; enqueued by /withdraw. A lock
+    conflict with intake or tagging is retried in a fresh transaction."""
+
+    async def attempt() -> Outcome:
+        async with ctx["sessions"]() as session:
+            return await remove_response(
+                session,
+                response_id,
+                master_keys=_master_keys(ctx),
+                suppression_threshold=ctx["settings"].suppression_threshold,
+            )
+
+    return await retry_conflicts(attempt, what="withdraw_response")
 
 
 async def sweep_withdrawals(ctx: dict[str, Any]) -> int:

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.consultations import pupils
+from feedback.links import cards
 from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable
 from feedback.links.tokens import code_digest, token_digest
@@ -24,9 +25,11 @@ from feedback.responses import journey
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
 from feedback.responses.form_view import build_form
 from feedback.settings import Settings
+from feedback.surveys.outcome_rules import EXIT
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 HTML = MediaType.HTML
+UNAVAILABLE = "/s/unavailable"
 
 
 @dataclass
@@ -78,7 +81,16 @@ class RespondentPages(Controller):
     async def enter_by_link(
         self, token: str, db: AsyncSession, master_key: bytes, settings: Settings
     ) -> Response[Any]:
-        return await _start_entry(db, "link", token_digest(token), master_key, settings)
+        try:
+            return await _start_entry(db, "link", token_digest(token), master_key, settings)
+        except LinkUnavailable:
+            return Redirect(UNAVAILABLE, status_code=303)
+
+    @get(UNAVAILABLE, media_type=HTML, sync_to_thread=False)
+    def unavailable(self) -> Template:
+        """Where a dead link or code lands: reached by a redirect, so the token leaves the
+        address bar and the history entry exactly as it does for a good link."""
+        return Template("public/error.html", status_code=404, context={"status": 404})
 
     @get("/join", media_type=HTML, sync_to_thread=False)
     def join_form(self) -> Template:
@@ -115,7 +127,10 @@ class RespondentPages(Controller):
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
-        return await self._join(code, db, master_key, settings, request)
+        try:
+            return await self._join(code, db, master_key, settings, request)
+        except LinkUnavailable:
+            return Redirect(UNAVAILABLE, status_code=303)
 
     @staticmethod
     async def _join(
@@ -126,6 +141,15 @@ class RespondentPages(Controller):
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
         client = request.client.host if request.client else "unknown"
+        if cards.is_card_code(code):  # a printed card's code: its own single-use link
+            digest = await cards.redeem_card(
+                db,
+                code,
+                master_key=master_key,
+                client=client,
+                attempts_per_hour=settings.join_attempts_per_hour,
+            )
+            return await _start_entry(db, "link", digest, master_key, settings)
         entry = await links.redeem_code(
             db,
             code,
@@ -255,5 +279,6 @@ def questions_page(
             "intro": journey.in_language(survey.published.definition.intro, cookie.language),
             "form_nonce": nonce or secrets.token_urlsafe(16),
             "entry": encode_entry(master_key, cookie),
+            "pairing": survey.published.definition.kind == EXIT,
         },
     )

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions.models import STATUS_WORDS
 from feedback.actions.public import published_for
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
+from feedback.outcomes.pairing import withdraw_pairing
 from feedback.responses.errors import ReceiptUnknown
 from feedback.responses.intake import receipt_digest
 from feedback.responses.journey import in_language
@@ -61,6 +62,8 @@ async def request_withdrawal(
     if await session.get(WithdrawalRequest, response_id) is not None:
         return WithdrawalAsked(response_id=response_id, again=True)
     try:
+        # The code is in hand only now: an outcome pair it joins leaves the counts with it.
+        await withdraw_pairing(await session.connection(), code, master_keys=[master_key])
         await session.execute(insert(WithdrawalRequest).values(response_id=response_id))
         await session.commit()
     except IntegrityError:  # two requests raced, or the worker removed it meanwhile

@@ -6,6 +6,7 @@ from datetime import date
 
 import msgspec
 
+from feedback.outcomes.pairing import OutcomeStep
 from feedback.responses.answers import AnswerValue
 
 
@@ -21,6 +22,8 @@ class Submission(msgspec.Struct, frozen=True, kw_only=True):
     language: str
     answers: dict[str, AnswerValue]
     counted: list[tuple[str, str]]
+    outcome: OutcomeStep | None = None
+    """Set for an outcome intake or exit survey: what pairing adds in the same transaction."""
 
 
 class Receipt(msgspec.Struct, frozen=True):

@@ -162,7 +162,7 @@ async def _step(
             session, keys, conversation, hours=settings.sms_conversation_hours
         )
         await session.commit()
-        return Reply([settings.card_help_line, _prompt_for(question, conversation, survey)])
+        return Reply([settings.sms_help_reply, _prompt_for(question, conversation, survey)])
     if command == "BACK":
         return await _back(session, settings, keys, conversation, survey)
     if command == "SKIP":

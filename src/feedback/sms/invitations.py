@@ -13,16 +13,17 @@ import io
 import logging
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput, NotFound
-from feedback.links.service import LONDON, create_links
+from feedback.links.service import create_links
 from feedback.organisations.models import Service
 from feedback.settings import Settings
 from feedback.sms import state as store
@@ -146,7 +147,7 @@ async def queue_invitations(
         requested=len(rows) + dropped_invalid,
         invalid=len(checked.invalid) + dropped_invalid,
         opted_out=len(checked.valid) - len(recipients),
-        created_on=datetime.now(LONDON).date(),
+        created_on=clock.today_london(),
     )
     sealed: list[tuple[str, str]] = []  # (idempotency key, sealed recipient)
     if recipients:

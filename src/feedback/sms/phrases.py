@@ -3,7 +3,9 @@
 The Arabic and Polish texts are DRAFTS awaiting review by the partnership's translators, as
 the surveys' own ar/pl texts are. Command words (FEEDBACK, SKIP, BACK, HELP, STOP) stay in
 Latin letters in every language: they are what the service understands in a reply. The
-help line itself (`card_help_line`) is an operator setting and is sent as configured.
+help lines (`card_help_line`, and `sms_help_reply` for HELP) are operator settings, checked
+at start-up against feedback.wording like every phrase here (tests/test_wording.py): a text
+stays on the phone, so none names the subject.
 """
 
 from __future__ import annotations

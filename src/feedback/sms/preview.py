@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-import time
 from collections.abc import Sequence
 
 import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from feedback import clock
 from feedback.crypto.master import derive_key, master_key_id
 from feedback.errors import InvalidInput
 
@@ -58,7 +58,7 @@ def open_preview(master_keys: Sequence[bytes], sealed: str, *, staff_id: int) ->
             preview = msgspec.json.decode(plain, type=Preview)
         except (InvalidTag, ValueError, binascii.Error, msgspec.DecodeError):
             preview = None
-    if preview is None or preview.staff_id != staff_id or preview.until < time.time():
+    if preview is None or preview.staff_id != staff_id or preview.until < clock.epoch_seconds():
         raise InvalidInput("numbers: this check has expired or is not yours; upload the file again")
     return preview
 
@@ -73,5 +73,5 @@ def new_preview(
         numbers=numbers,
         requested=requested,
         invalid=invalid,
-        until=time.time() + PREVIEW_MINUTES * 60,
+        until=clock.epoch_seconds() + PREVIEW_MINUTES * 60,
     )

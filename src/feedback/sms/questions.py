@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from feedback.responses.answers import scale_ends
 from feedback.responses.journey import SurveyForRespondent, in_language, phrase
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
@@ -63,10 +64,11 @@ def prompt(question: Question, survey: SurveyForRespondent, language: str, numbe
                 "Reply with one or more numbers, e.g. 1 3." if many else "Reply with a number."
             )
     elif isinstance(question, Scale):
-        lines.append(f"{question.min or 1} = {in_language(question.low, language)}")
-        lines.append(f"{question.max or 5} = {in_language(question.high, language)}")
+        low, high = scale_ends(question)
+        lines.append(f"{low} = {in_language(question.low, language)}")
+        lines.append(f"{high} = {in_language(question.high, language)}")
         if english:
-            lines.append(f"Reply {question.min or 1} to {question.max or 5}.")
+            lines.append(f"Reply {low} to {high}.")
     elif english:
         lines.append(
             "Reply with a number." if isinstance(question, Number) else "Reply in your own words."
@@ -80,7 +82,8 @@ def hint(question: Question, survey: SurveyForRespondent, language: str) -> str:
     if options:
         return f"Please reply with a number from 1 to {len(options)}."
     if isinstance(question, Scale):
-        return f"Please reply with a number from {question.min or 1} to {question.max or 5}."
+        low, high = scale_ends(question)
+        return f"Please reply with a number from {low} to {high}."
     if isinstance(question, Number):
         low = question.min if question.min is not None else 0
         high = question.max if question.max is not None else 100_000

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-import time
 from collections.abc import Sequence
 
 import msgspec
@@ -28,6 +27,7 @@ from sqlalchemy import case, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.crypto.master import derive_key, master_key_id
 from feedback.settings import Settings
 from feedback.sms import state as store
@@ -80,7 +80,7 @@ async def reserve_slot(session: AsyncSession, provider: str, per_minute: int) ->
     next free slot on by 60/per_minute seconds, so every process shares one pace."""
     interval = 60.0 / per_minute
     for _attempt in range(3):
-        now = time.time()
+        now = clock.epoch_seconds()
         moved = await session.execute(
             update(SmsSendPace)
             .where(SmsSendPace.provider == provider)
@@ -127,7 +127,7 @@ async def send_invitation_message(
             session, message.provider, settings.sms_send_per_minute
         )
         await session.commit()
-    wait = message.send_after - time.time()
+    wait = message.send_after - clock.epoch_seconds()
     if wait > EARLY_SECONDS:
         raise SendDeferred(wait)
     claimed = await session.execute(

@@ -19,6 +19,7 @@ from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput, NotFound
 from feedback.organisations.service import list_services
 from feedback.queue import JobQueue
+from feedback.reports.suppression import operational_count
 from feedback.settings import Settings
 from feedback.sms.api_routes import enqueue_sends
 from feedback.sms.delivery import batch_summary
@@ -118,9 +119,18 @@ class SmsInvitationPages(Controller):
         return Redirect(f"{BASE}/batches/{queued.outcome.batch_id}", status_code=303)
 
     @get("/batches/{batch_id:int}", media_type=MediaType.HTML)
-    async def batch(self, db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+    async def batch(
+        self, db: AsyncSession, staff: Staff, settings: Settings, batch_id: int
+    ) -> Template:
+        """Counts about the people texted show only at or above the threshold."""
         summary = await batch_summary(db, batch_id, actor=staff)
-        return Template("staff/sms_batch.html", context={"staff": staff, "batch": summary})
+        shown = {
+            name: operational_count(getattr(summary, name), settings.suppression_threshold)
+            for name in ("opted_out", "messages", "pending", "delivered", "failed", "skipped")
+        }
+        return Template(
+            "staff/sms_batch.html", context={"staff": staff, "batch": summary, "shown": shown}
+        )
 
 
 def _keep_csrf_token(request: Request[Any, Any, Any]) -> None:

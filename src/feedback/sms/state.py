@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import msgspec
 from cryptography.exceptions import InvalidTag
@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.db.base import utc_now
 from feedback.links.service import LONDON
 from feedback.sms.models import SmsConversation, SmsInboundSeen, SmsOptOut
@@ -125,7 +126,7 @@ async def opted_out_among(session: AsyncSession, lookups: list[str]) -> set[str]
 async def opt_out(session: AsyncSession, lookup: str) -> None:
     """Stored under the current master key's hash, which outlives the older keys."""
     if await session.get(SmsOptOut, lookup) is None:
-        session.add(SmsOptOut(number_key=lookup, opted_out_on=datetime.now(LONDON).date()))
+        session.add(SmsOptOut(number_key=lookup, opted_out_on=clock.today_london()))
         await session.flush()
 
 
@@ -139,7 +140,7 @@ async def first_delivery(session: AsyncSession, provider: str, message_digest: s
         return False
     session.add(
         SmsInboundSeen(
-            provider=provider, message_digest=message_digest, seen_on=datetime.now(LONDON).date()
+            provider=provider, message_digest=message_digest, seen_on=clock.today_london()
         )
     )
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+
 from feedback.surveys.definition import (
     EQUALITY_ITEMS,
     Code,
@@ -46,11 +48,34 @@ class EqualityBlock(Part, kw_only=True):
     questions: list[Question]
 
 
+class OutcomePair(Part, kw_only=True):
+    """One outcome asked at intake and again at exit, counted as intake answer x exit answer."""
+
+    item: Code
+    intake: Code
+    exit: Code
+
+
+class OutcomeMeasures(Part, kw_only=True):
+    """When each outcome item is asked (shared/OUTCOMES.md R2) and the young-person variant."""
+
+    pairs: list[OutcomePair] = msgspec.field(default_factory=list)
+    intake_only: list[Code] = msgspec.field(default_factory=list)
+    exit_only: list[Code] = msgspec.field(default_factory=list)
+    young_person: list[Code] = msgspec.field(default_factory=list)
+
+    def codes(self) -> set[str]:
+        """Every outcome item code: those a young person's survey may ask only if listed."""
+        paired = {code for pair in self.pairs for code in (pair.intake, pair.exit)}
+        return paired | set(self.intake_only) | set(self.exit_only)
+
+
 class CoreDataSet(Part, kw_only=True):
     phrases: dict[Code, Text]
     scales: dict[Code, NamedScale]
     questions: list[Question]
     equality_monitoring: EqualityBlock
+    outcome_measures: OutcomeMeasures = msgspec.field(default_factory=OutcomeMeasures)
 
     def question(self, code: str) -> Question | None:
         for question in self.questions:
@@ -87,6 +112,7 @@ def check_core(core: CoreDataSet, file: str) -> list[Problem]:
         if scale.min >= scale.max:
             problems.append(Problem(file, f"scales.{name}", "min must be less than max"))
     problems += _check_core_questions(core, file)
+    problems += _check_outcome_measures(core, file)
     ids = [q.id for q in core.equality_monitoring.questions]
     if sorted(ids) != sorted(EQUALITY_ITEMS):
         problems.append(
@@ -120,9 +146,39 @@ def _check_core_questions(core: CoreDataSet, file: str) -> list[Problem]:
             problems.append(Problem(file, path, "core questions take no `core` or `show_if`"))
         if question_type(question) not in ("scale", "single_choice", "yes_no", "multiple_choice"):
             problems.append(Problem(file, f"{path}.type", "core questions must be closed"))
+        if question.draft is not None and not question.draft.strip():
+            problems.append(Problem(file, f"{path}.draft", "say what must be verified"))
     for path, question in listed[len(core.questions) :]:
         if not isinstance(question, SingleChoice):
             problems.append(Problem(file, f"{path}.type", "must be single_choice"))
+    return problems
+
+
+def _check_outcome_measures(core: CoreDataSet, file: str) -> list[Problem]:
+    """Every listed code is a core question, and no item is both intake-only and exit-only."""
+    block = core.outcome_measures
+    known = {question.id for question in core.questions}
+    listed = [
+        (f"outcome_measures.pairs[{i}].{side}", code)
+        for i, pair in enumerate(block.pairs)
+        for side, code in (("intake", pair.intake), ("exit", pair.exit))
+    ]
+    for name in ("intake_only", "exit_only", "young_person"):
+        listed += [(f"outcome_measures.{name}[{i}]", c) for i, c in enumerate(getattr(block, name))]
+    problems = [
+        Problem(file, path, f"{code!r} is not a core question")
+        for path, code in listed
+        if code not in known
+    ]
+    items = [pair.item for pair in block.pairs]
+    problems += [
+        Problem(file, "outcome_measures.pairs", f"pair item {item!r} is listed twice")
+        for item in sorted({i for i in items if items.count(i) > 1})
+    ]
+    problems += [
+        Problem(file, "outcome_measures", f"{code!r} cannot be both intake_only and exit_only")
+        for code in sorted(set(block.intake_only) & set(block.exit_only))
+    ]
     return problems
 
 

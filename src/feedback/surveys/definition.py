@@ -19,7 +19,9 @@ Text = str | dict[str, str]
 """A user-visible text: plain English, or a mapping of language code to text (`en` required)."""
 AnswerValue = str | int | bool
 
-KINDS = ("satisfaction", "consultation", "young_person")
+KINDS = ("satisfaction", "consultation", "young_person", "outcome_intake", "outcome_exit")
+"""`outcome_intake` is asked when support starts and `outcome_exit` at case closure; the two
+are paired only by a code the survivor keeps (shared/OUTCOMES.md)."""
 AUDIENCES = ("adult", "young_person", "child")
 EQUALITY_ITEMS = (
     "age_band",
@@ -28,7 +30,15 @@ EQUALITY_ITEMS = (
     "sexual_orientation",
     "gender_identity",
     "religion",
+    "ethnicity_ons",
+    "sex",
+    "gender_same_as_sex_at_birth",
+    "long_term_condition",
+    "activity_restriction",
 )
+ADULT_ONLY_EQUALITY_ITEMS = ("sexual_orientation", "gender_identity", "gender_same_as_sex_at_birth")
+"""Asked of adults only: the harmonised standards ask sexual orientation and gender identity
+from 16, and a class or a young person's survey must not single anyone out."""
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 EQUALITY_SECTION_ID = "equality_monitoring"
 
@@ -64,6 +74,9 @@ class QuestionBase(Part, tag_field="type", kw_only=True):
     sensitive: bool = False
     prefer_not_to_say: bool | None = None
     replaces: Code | None = None
+    draft: str | None = None
+    """Set when the wording still has to be checked against its source (what to check):
+    a draft item is asked, but must not be labelled as aligned with that source."""
 
 
 class SingleChoice(QuestionBase, tag="single_choice", kw_only=True):
@@ -153,6 +166,9 @@ class PublishedSurvey(Part, kw_only=True):
     definition: SurveyDefinition
     phrases: dict[str, dict[str, str]]
     consent: ConsentRef | None = None
+    pairs: dict[str, str] | None = None
+    """Outcome surveys only: pair item → the id of the question asked for it here, so an
+    intake answer and an exit answer can be counted together (core.yaml `outcome_measures`)."""
 
 
 def question_type(question: Question) -> str:

@@ -17,6 +17,7 @@ from feedback.surveys.definition import (
     SingleChoice,
     question_type,
 )
+from feedback.wording import subject_word
 
 if TYPE_CHECKING:
     from feedback.surveys.validation import SurveyChecker
@@ -43,6 +44,7 @@ class QuestionRules:
         question = self.typed(path, question)
         sensitive = self.check_sensitive(path, question)
         self.check_sms(path, question)
+        self.check_sms_wording(path, question, text)
         return msgspec.structs.replace(
             question,
             text=text,
@@ -190,6 +192,23 @@ class QuestionRules:
             self.checker.fail(f"{path}.optional", "a sensitive question is always optional")
         return True
 
+    def check_sms_wording(self, path: str, question: Question, text: dict[str, str] | None) -> None:
+        """An SMS question stays on the phone it was sent to, so neither it nor its answers
+        may name the subject, a service or the survey's own title (feedback.wording)."""
+        if not question.sms:
+            return
+        title = self.checker.definition.title
+        titles = [title] if isinstance(title, str) else list((title or {}).values())
+        for where, words in _sent_texts(question, text):
+            found = subject_word(words, titles)
+            if found is not None:
+                self.checker.fail(
+                    f"{path}.{where}",
+                    f"SMS question {question.id!r} names the subject ({found!r}); a text "
+                    "stays on the phone, so word it neutrally or set `sms: false`",
+                )
+                return
+
     def check_sms(self, path: str, question: Question) -> None:
         if not question.sms:
             return
@@ -202,3 +221,16 @@ class QuestionRules:
                     f"an SMS question offers at most {MAX_SMS_CHOICES} answers "
                     f"(one digit each); this one offers {offered}",
                 )
+
+
+def _sent_texts(question: Question, text: dict[str, str] | None) -> list[tuple[str, str]]:
+    """(place in the file, text) for everything an SMS prompt of `question` carries."""
+    sent = [(f"text.{language}", words) for language, words in (text or {}).items()]
+    for i, choice in enumerate(getattr(question, "choices", None) or []):
+        mapping = {"en": choice.text} if isinstance(choice.text, str) else choice.text
+        sent += [(f"choices[{i}].text.{lang}", words) for lang, words in mapping.items()]
+    for name in ("low", "high", "unit"):
+        value = getattr(question, name, None)
+        mapping = {"en": value} if isinstance(value, str) else dict(value or {})
+        sent += [(f"{name}.{lang}", words) for lang, words in mapping.items()]
+    return sent

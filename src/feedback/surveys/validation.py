@@ -27,6 +27,7 @@ from feedback.surveys.definition import (
 from feedback.surveys.errors import Problem, SurveyInvalid
 from feedback.surveys.files import display_name, read_file
 from feedback.surveys.order_rules import check_order
+from feedback.surveys.outcome_rules import check_outcomes
 from feedback.surveys.question_rules import QuestionRules
 
 RTL_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "ur", "yi"})
@@ -85,12 +86,13 @@ class SurveyChecker:
         if d.equality_monitoring is not None:
             sections.append(self.equality_section(d.equality_monitoring.items))
         check_order(self, sections)
+        pairs = check_outcomes(self, sections)
         self.note_translations(languages)
         resolved = msgspec.structs.replace(
             d, title=title, intro=intro, thanks=thanks, languages=languages, sections=sections
         )
         phrases = {name: self.core_text(text) for name, text in sorted(self.core.phrases.items())}
-        return PublishedSurvey(definition=resolved, phrases=phrases)
+        return PublishedSurvey(definition=resolved, phrases=phrases, pairs=pairs)
 
     def check_languages(self) -> list[Language]:
         counts = Counter(self.languages)

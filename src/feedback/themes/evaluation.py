@@ -9,10 +9,14 @@ Scoring rules where the issue is silent, chosen so a figure means one thing:
 - Macro-F1 averages the themes that occur in the labels or the predictions; a theme
   never labelled and never predicted says nothing and is left out.
 - A ratio with nothing to count (no danger labelled, nothing flagged) is 1.0.
+- Over-redaction is the share of words outside the labelled personal data that redaction
+  removed (a word counted once per occurrence).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -20,6 +24,7 @@ from typing import Literal
 import msgspec
 
 from feedback.errors import InvalidInput
+from feedback.themes.learned import TaggerModel
 from feedback.themes.pipeline import TaggedText, tag_text
 from feedback.themes.taxonomy import load_taxonomy
 
@@ -61,6 +66,7 @@ class Evaluation(msgspec.Struct, frozen=True):
     sentiment_accuracy: float
     pii_recall: float
     pii_spans: int
+    over_redaction: float
     non_english_records: int
     non_english_sent_to_review: int
     english_sent_to_review: int
@@ -125,9 +131,25 @@ def _theme_scores(
     return scores
 
 
-def evaluate(records: Sequence[LabelledRecord]) -> Evaluation:
-    """Tag every record's text and compare with its labels."""
-    pairs = [(record, tag_text(record.text)) for record in records]
+_WORD = re.compile(r"[\w']+")
+
+
+def _over_redacted(pairs: Sequence[tuple[LabelledRecord, TaggedText]]) -> float:
+    removed = total = 0
+    for record, tagged in pairs:
+        text = record.text
+        for span in record.pii:
+            text = text.replace(span.text, " ")
+        words = Counter(_WORD.findall(text))
+        lost = words - Counter(_WORD.findall(tagged.redacted_text))
+        removed += sum(lost.values())
+        total += sum(words.values())
+    return round(removed / total, 4) if total else 0.0
+
+
+def evaluate(records: Sequence[LabelledRecord], model: TaggerModel | None = None) -> Evaluation:
+    """Tag every record's text (with the shipped model, or the one given) and compare."""
+    pairs = [(record, tag_text(record.text, model)) for record in records]
     english = [(r, t) for r, t in pairs if r.language.lower().startswith("en")]
     other = [(r, t) for r, t in pairs if not r.language.lower().startswith("en")]
     per_theme = _theme_scores(english, load_taxonomy().ids)
@@ -149,6 +171,7 @@ def evaluate(records: Sequence[LabelledRecord]) -> Evaluation:
         ),
         pii_recall=_ratio(removed, len(spans)),
         pii_spans=len(spans),
+        over_redaction=_over_redacted(pairs),
         non_english_records=len(other),
         non_english_sent_to_review=sum(t.needs_human_review for _, t in other),
         english_sent_to_review=sum(t.needs_human_review for _, t in english),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 import msgspec
@@ -18,9 +18,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.crypto.errors import PeriodKeyDestroyed
 from feedback.crypto.master import MasterKeys, derive_key
-from feedback.links.service import LONDON
 from feedback.responses.models import Response
 from feedback.themes.models import (
     DangerFlagCount,
@@ -218,7 +218,7 @@ async def tag_stored_response(
 ) -> TaggingOutcome:
     """Open, tag and store one response in one transaction. A response whose period key
     was destroyed is marked as unreadable (so the sweep stops offering it), not an error."""
-    today = datetime.now(LONDON).date()
+    today = clock.today_london()
     if await stored(session, response_id) is None:
         return TaggingOutcome(state="absent")
     try:

@@ -34,33 +34,41 @@ async def add_safety_headers(message: Message, scope: Scope) -> None:
         message["headers"] = [*message.get("headers", []), *extra]
 
 
+_STARTED = "feedback.request_started"
+_STATUS = "feedback.response_status"
+
+
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
-    """Log method, route template, status and duration: no path, query, address or agent."""
+    """Note when a routed request started; `log_request` writes its line once answered."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await app(scope, receive, record_status)
-        finally:
-            log.info(
-                "request",
-                extra={
-                    "method": scope.get("method"),
-                    "route": scope.get("path_template", "(unrouted)"),
-                    "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+        if scope["type"] == "http":
+            scope["state"][_STARTED] = time.perf_counter()
+        await app(scope, receive, send)
 
     return middleware
+
+
+async def log_request(message: Message, scope: Scope) -> None:
+    """Log method, route template, status and duration: no path, query, address or agent.
+
+    A before_send hook, because that is the app's outermost send: it sees the status the
+    client gets even when the exception that made it passed every middleware and was turned
+    into a response further out (a CSRF 403, a 413 body). The line is written when the last
+    part of the body goes, so once per response, unrouted ones too (with no duration)."""
+    if scope["type"] != "http":
+        return
+    state = scope["state"]
+    if message["type"] == "http.response.start":
+        state[_STATUS] = message["status"]
+    elif message["type"] == "http.response.body" and not message.get("more_body", False):
+        started = state.get(_STARTED)
+        log.info(
+            "request",
+            extra={
+                "method": scope.get("method"),
+                "route": scope.get("path_template", "(unrouted)"),
+                "status": state.get(_STATUS),
+                "ms": None if started is None else round((time.perf_counter() - started) * 1000, 1),
+            },
+        )

@@ -1,0 +1,226 @@
+"""Secondary suppression made exact: hide companions until the reader's linear program
+pins no small figure of the family. Plain functions, no SQL.
+
+The reader's program (`disclosure.LinearView`) has one unknown per finest count a reader
+knows may exist: each leaf row (an answer, a theme's sentiment split, or for multiple
+choice the responses) in each cell of the structure they know (every service with the
+borough it is counted under, every channel, every month of the window), never negative.
+Every figure of the family that is shown is a known sum of those unknowns (exactly, or
+within the interval its rounding leaves); a multiple-choice answer in a cell is at most the
+cell's responses. So a borough of one or two services, a channel of a few texts, or a
+figure pinned only by "counts are never negative" are all seen, not only sums written out
+one by one.
+
+Each figure whose true value is 1 to threshold-1 is checked: its least and greatest value
+in that program must lie at least `threshold` apart. Hiding a figure only removes an
+equation, so a figure found protected stays protected: only the exposed ones are checked
+again after each round of companions.
+
+Cost rule for companions (fewest hidden, and hiding where it blocks the leak): for an
+exposed figure, the shown figures whose bounds held its interval in (the program's non-zero
+duals) are the route of the leak; the cheapest of them is hidden (a non-zero count before a
+zero, then the smallest, then a fixed order). When none is shown, every sum holding the
+figure tied for the fewest other hidden members gives its cheapest shown member
+(`suppression._companion`), or the nearest shown member through hidden sums. With `round5`
+an exposed figure is first shown as `c` itself (rounding left too little doubt). Figures
+published by the responses release are never companions here (see `fixed`), so every
+surface shows the responses totals alike. In `suppress` mode the cheap pass then runs once
+more over the companions added, so no hidden figure is recoverable by equations either.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+from feedback.reports.disclosure import LinearView
+from feedback.reports.periods import ReportPeriod
+from feedback.reports.suppression import (
+    Constraint,
+    _companion,
+    _nearest_companion,
+    rounding_interval,
+)
+
+Node = tuple[str, ReportPeriod, tuple[str, str]]
+EXPLORE_ROUNDS = 16  # random directions solved first; each settles many figures at once
+Cell = tuple[str, str, str, str]  # service, borough, channel, month
+
+
+def protect_exactly(
+    values: Mapping[Node, int],
+    hidden: set[Node],
+    constraints: Sequence[Constraint],
+    *,
+    nodes: Sequence[Node],
+    cells: Sequence[Cell],
+    leaves: Mapping[str, Sequence[str]],
+    ties: Sequence[tuple[Sequence[str], str]],
+    threshold: int,
+    method: str,
+    counts: Mapping[tuple[str, Cell], int],
+    fixed: Mapping[Node, bool] | None = None,
+    bridge: Mapping[Node, Node] | None = None,
+) -> set[Node]:
+    """`hidden` grown until no figure from 1 to threshold-1 is pinned (see the module).
+
+    `fixed` holds figures another release publishes (node -> hidden there): they keep that
+    state and are never companions. A small fixed figure the program exposes is protected
+    through `bridge`, the node of this family whose hiding breaks the link. `counts` are the
+    finest true counts (leaf row, cell): a tie goes into the program only for the cells
+    where it holds (counters can outlive a response deleted after its key was destroyed)."""
+    fixed = fixed or {}
+    hidden = (hidden - set(fixed)) | {node for node, gone in fixed.items() if gone}
+    small = sorted((node for node in nodes if 0 < values.get(node, 0) < threshold), key=repr)
+    if not small:
+        return hidden
+    view, members, sum_of = _reader_view(
+        values, hidden, nodes=nodes, cells=cells, leaves=leaves, ties=ties, method=method
+    )
+    _tie(view, cells, leaves, ties, counts)
+    touching: dict[Hashable, list[int]] = defaultdict(list)
+    for index, constraint in enumerate(constraints):
+        for node in (constraint.total, *constraint.parts):
+            touching[node].append(index)
+    node_of = {sum_id: node for node, sum_id in sum_of.items()}
+    view.explore([members[n] for n in small], rounds=EXPLORE_ROUNDS)
+    pending = small
+    while pending:
+        exposed = _exposed(view, members, pending, threshold)
+        added = set()
+        for node, binding in exposed.items():
+            start = (bridge or {}).get(node, node) if node in fixed else node
+            if start not in hidden and start not in fixed:
+                added.add(start)  # round5, or a bridge: the figure itself goes first
+                continue
+            limits = [node_of[i] for i in binding if i in node_of]
+            limits = [n for n in limits if n not in hidden and n not in fixed]
+            if limits:  # hide the cheapest shown figure whose bound held the interval in
+                added.add(min(limits, key=lambda n: _cost_of(values, n)))
+            else:
+                added.update(_choose(values, constraints, touching, hidden, set(fixed), start))
+        if not added:
+            return hidden
+        for companion in sorted(added, key=repr):
+            hidden.add(companion)
+            view.forget(sum_of[companion])
+        pending = list(exposed)
+    return hidden
+
+
+def _exposed(
+    view: LinearView, members: Mapping[Node, list[int]], nodes: Sequence[Node], threshold: int
+) -> dict[Node, set[int]]:
+    """The nodes pinned to an interval narrower than the threshold, each with the sums whose
+    bounds held its interval in. Kept solutions prove most figures protected without a
+    solve; figures over the same unknowns share one."""
+    found: dict[tuple[int, ...], set[int] | None] = {}
+    exposed = {}
+    for node in nodes:
+        key = tuple(members[node])
+        if key not in found:
+            found[key] = None
+            if view.pinned(key, threshold):
+                found[key] = set(view.binding)
+        binding = found[key]
+        if binding is not None:
+            exposed[node] = binding
+    return exposed
+
+
+def _choose(
+    values: Mapping[Any, int],
+    constraints: Sequence[Constraint],
+    touching: Mapping[Hashable, list[int]],
+    hidden: set[Node],
+    fixed: set[Node],
+    node: Node,
+) -> list[Node]:
+    """Companions for one exposed node, by the cost rule of the module docstring: every sum
+    tied for the fewest other hidden members gives its cheapest shown member (one round
+    then closes each likely route of the leak, which keeps the rounds few)."""
+    if node not in hidden and node not in fixed:
+        return [node]  # round5, or a bridge: the figure itself goes first
+    unavailable: set[Hashable] = set(hidden | fixed)
+    ranked: list[tuple[int, tuple[Any, ...], Any]] = []
+    for index in touching.get(node, ()):
+        constraint = constraints[index]
+        companion = _companion(values, constraint, unavailable)
+        if companion is not None:
+            others = sum(1 for m in (constraint.total, *constraint.parts) if m in hidden) - 1
+            ranked.append((others, _cost(values, constraint, companion), companion))
+    if ranked:
+        fewest = min(rank[0] for rank in ranked)
+        return [companion for others, _c, companion in ranked if others == fewest]
+    found = _nearest_companion(values, constraints, touching, unavailable, node)
+    return [] if found is None else [found]  # type: ignore[list-item]  # a node of the family
+
+
+def _cost(values: Mapping[Any, int], constraint: Constraint, node: Hashable) -> tuple[Any, ...]:
+    return (node is constraint.total, *_cost_of(values, node))
+
+
+def _cost_of(values: Mapping[Any, int], node: Hashable) -> tuple[Any, ...]:
+    """A non-zero count before a zero (hiding a known zero protects little), then the
+    smallest, then a fixed order so the same data always hides the same figures."""
+    value = values.get(node, 0)
+    return (value == 0, value, repr(node))
+
+
+def _reader_view(
+    values: Mapping[Node, int],
+    hidden: set[Node],
+    *,
+    nodes: Sequence[Node],
+    cells: Sequence[Cell],
+    leaves: Mapping[str, Sequence[str]],
+    ties: Sequence[tuple[Sequence[str], str]],
+    method: str,
+) -> tuple[LinearView, dict[Node, list[int]], dict[Node, int]]:
+    """The program, each node's unknowns, and each shown node's sum id."""
+    leaf_rows = sorted({leaf for parts in leaves.values() for leaf in parts})
+    column = {leaf: i * len(cells) for i, leaf in enumerate(leaf_rows)}
+    by_slice: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, (service, borough, channel, _month) in enumerate(cells):
+        by_slice[("all", "")].append(position)
+        by_slice[("service", service)].append(position)
+        by_slice[("borough", borough)].append(position)
+        by_slice[("channel", channel)].append(position)
+    month_of = [cell[3] for cell in cells]
+    months: dict[ReportPeriod, set[str]] = {}
+    members: dict[Node, list[int]] = {}
+    for node in nodes:
+        row, period, slice_ = node
+        inside = months.setdefault(period, {f"{y:04d}-{m:02d}" for y, m in period.month_keys()})
+        positions = [p for p in by_slice.get(slice_, ()) if month_of[p] in inside]
+        members[node] = [column[leaf] + p for leaf in leaves[row] for p in positions]
+    view = LinearView(len(leaf_rows) * len(cells))
+    sum_of: dict[Node, int] = {}
+    for node in nodes:
+        if node not in hidden:
+            low, high = _known(values.get(node, 0), method)
+            sum_of[node] = view.add_sum(members[node], low, high)
+    return view, members, sum_of
+
+
+def _tie(
+    view: LinearView,
+    cells: Sequence[Cell],
+    leaves: Mapping[str, Sequence[str]],
+    ties: Sequence[tuple[Sequence[str], str]],
+    counts: Mapping[tuple[str, Cell], int],
+) -> None:
+    leaf_rows = sorted({leaf for parts in leaves.values() for leaf in parts})
+    column = {leaf: i * len(cells) for i, leaf in enumerate(leaf_rows)}
+    for parts, whole in ties:
+        for p, cell in enumerate(cells):
+            if sum(counts.get((part, cell), 0) for part in parts) <= counts.get((whole, cell), 0):
+                view.add_tie([column[part] + p for part in parts], column[whole] + p)
+
+
+def _known(value: int, method: str) -> tuple[int, int]:
+    return rounding_interval(value) if method == "round5" else (value, value)
+
+
+__all__ = ["protect_exactly"]

@@ -1,0 +1,54 @@
+"""Issue 21's attacker: no figure between 1 and threshold-1 can be pinned by a linear
+program over everything one reader can fetch, for each role and protection method."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.organisations.models import Service
+from feedback.settings import Settings
+from tests.reports.attacker import SERVICES, attack, fetch_everything, plant, structure
+
+READERS = {
+    "lead": tuple(SERVICES),
+    "analyst": tuple(SERVICES),
+    "service_manager": ("Kay Big", "Kay Small"),
+}
+
+
+@pytest.mark.parametrize("method", ["suppress", "round5"])
+@pytest.mark.parametrize("role", sorted(READERS))
+@pytest.mark.parametrize("seed", [21])
+async def test_no_small_count_is_pinned_by_everything_one_reader_sees(
+    db: AsyncSession,
+    settings: Settings,
+    survey_version_id: int,
+    role: str,
+    method: str,
+    seed: int,
+) -> None:
+    counts = await plant(db, survey_version_id, seed)
+    ids = {name: id_ for id_, name in await db.execute(select(Service.id, Service.name))}
+    scope = READERS[role]
+    reader = Staff(
+        id=0,
+        email="reader@example.org",
+        role=role,
+        service_ids=tuple(ids[name] for name in scope),
+        two_factor_enabled=True,
+    )
+    protected = msgspec.structs.replace(settings, report_rounding=method)
+    figures = await fetch_everything(db, reader, protected, [ids[name] for name in scope])
+    pinned = attack(
+        figures,
+        counts,
+        structure(ids, scope),
+        method=method,
+        threshold=protected.suppression_threshold,
+    )
+    hidden = sum(1 for shown in figures.values() if shown == "c")
+    assert not pinned, f"{len(pinned)} of {hidden} hidden pinned, e.g. {pinned[:5]}"

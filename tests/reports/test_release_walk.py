@@ -1,0 +1,83 @@
+"""Every report surface shows the protected release: the same figure or the same `c` on the
+report, its CSV export, the compare view and the themes report (issue 21's walk test)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import msgspec
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.auth.schemas import Staff
+from feedback.organisations.models import Service
+from feedback.reports.periods import parse_period, single_year
+from feedback.reports.release import BASE
+from feedback.reports.schemas import ReportFilter
+from feedback.reports.service import (
+    compare_question,
+    compute_answers_family,
+    export_survey_report,
+    version_by_id,
+)
+from feedback.reports.themes import theme_report
+from feedback.settings import Settings
+from tests.factories import create_staff
+from tests.reports.attacker import (
+    OPTIONS,
+    QUESTION,
+    RESPONDED,
+    YEAR,
+    fetch_everything,
+    plant,
+)
+from tests.reports.conftest import SLUG
+
+CHECKED = (f"{YEAR}", f"{YEAR}-H1", f"{YEAR}-Q2", f"{YEAR}-03", f"{YEAR}-11")
+
+
+@pytest.mark.parametrize("method", ["suppress", "round5"])
+async def test_every_surface_shows_the_release_figure_for_figure(
+    db: AsyncSession, settings: Settings, survey_version_id: int, method: str
+) -> None:
+    protected = msgspec.structs.replace(settings, report_rounding=method)
+    made = await create_staff(db, role="lead", email="lead@example.org")
+    lead = Staff(id=made.id, email=made.email, role="lead", service_ids=(), two_factor_enabled=True)
+    await plant(db, survey_version_id, 21)
+    version = await version_by_id(db, survey_version_id)
+    assert version is not None
+    family = await compute_answers_family(
+        db, version, single_year(YEAR), None, threshold=5, method=method
+    )
+    release = family.questions[QUESTION].release
+
+    def expected(rows: tuple[str, ...], period: str, slice_: tuple[str, str]) -> str:
+        source = family.responses if rows == (RESPONDED,) else release
+        row = BASE if rows in ((RESPONDED,), OPTIONS) else rows[0]
+        return source.figure(row, parse_period(period), slice_).shown
+
+    every_service = list(await db.scalars(select(Service.id)))
+    seen = await fetch_everything(db, lead, protected, every_service)
+    assert any(shown == "c" for shown in seen.values())  # the walk meets hidden figures
+    for figure, shown in seen.items():
+        assert shown == expected(figure.rows, figure.period, figure.slice_), figure
+    for period in CHECKED:
+        filters = ReportFilter(period=period)
+        exported = await export_survey_report(
+            db, lead, SLUG, filters=filters, settings=protected, file_format="csv"
+        )
+        _legend, responses, *table = exported.content.decode("utf-8").splitlines()
+        assert responses.split(",")[1] == expected((RESPONDED,), period, ("all", ""))
+        for line in csv.DictReader(io.StringIO("\n".join(table))):
+            if line["question_id"] == QUESTION:
+                assert line["count"] == expected((line["option"],), period, ("all", "")), line
+                assert line["base"] == expected(OPTIONS, period, ("all", ""))
+        compared = await compare_question(
+            db, lead, SLUG, QUESTION, filters=filters, settings=protected
+        )
+        for answer in compared.versions[0].answers:
+            assert answer.shown == expected((answer.option,), period, ("all", ""))
+        themes = await theme_report(db, lead, SLUG, filters=filters, settings=protected)
+        assert themes.responses == expected((RESPONDED,), period, ("all", ""))
