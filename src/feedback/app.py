@@ -24,6 +24,7 @@ from feedback.auth.admin_routes import AdminPages
 from feedback.auth.api_routes import AccountApi
 from feedback.auth.set_password_routes import SetPasswordPage
 from feedback.auth.staff_routes import SignInController
+from feedback.console.keys_routes import KeyPages
 from feedback.console.staff_routes import HomePage
 from feedback.consultations.staff_routes import RoundsPages, SchoolsPages
 from feedback.crypto.master import derive_key, load_master_keys
@@ -31,6 +32,9 @@ from feedback.db.engine import create_engine, session_factory
 from feedback.links.api_routes import LinksApi
 from feedback.links.staff_routes import LinksPages
 from feedback.organisations.api_routes import OrganisationsApi
+from feedback.organisations.staff_routes import ServicePages
+from feedback.outcomes.api_routes import OutcomesApi
+from feedback.outcomes.staff_routes import OutcomePages
 from feedback.queue import InProcessQueue, build_queue
 from feedback.reports.api_routes import ReportsApi
 from feedback.reports.staff_routes import ReportsPages
@@ -43,11 +47,13 @@ from feedback.sms.api_routes import SmsInvitationsApi
 from feedback.sms.public_routes import SmsStatusCallbacks, SmsWebhooks
 from feedback.sms.staff_routes import SmsInvitationPages
 from feedback.surveys.api_routes import SurveysApi
+from feedback.surveys.draft_routes import DraftPages
 from feedback.surveys.staff_routes import SurveysPages
 from feedback.themes.api_routes import ThemeReviewApi
 from feedback.themes.danger import load_danger_check
 from feedback.themes.staff_routes import ThemeReviewPages
 from feedback.web import dependencies as deps
+from feedback.web import display_names
 from feedback.web.errors import EXCEPTION_HANDLERS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready
@@ -91,7 +97,11 @@ def staff_router() -> Router:
             LinksPages,
             SmsInvitationPages,
             SurveysPages,
+            DraftPages,
             AdminPages,
+            KeyPages,
+            ServicePages,
+            OutcomePages,
             ReportsPages,
             RoundsPages,
             SchoolsPages,
@@ -102,6 +112,7 @@ def staff_router() -> Router:
             ThemeReviewPages,
         ],
         guards=[require_staff_session],
+        before_request=display_names.load_survey_titles,
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),
             "session_view": Provide(deps.provide_session_view, sync_to_thread=False),
@@ -119,6 +130,7 @@ def api_router() -> Router:
             SurveysApi,
             SmsInvitationsApi,
             ReportsApi,
+            OutcomesApi,
             ThemeReviewApi,
             ActionsApi,
         ],
@@ -132,6 +144,7 @@ def _templates_never_reload(engine: JinjaTemplateEngine) -> None:
     """Templates ship with the code: compile each once, no file check on every render."""
     engine.engine.auto_reload = False
     engine.engine.globals["frame_text"] = frame_text  # respondent pages' frame, per language
+    display_names.install(engine.engine)  # one display name per borough, service, survey
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -150,6 +163,7 @@ def create_app(settings: Settings) -> Litestar:
             app.state.queue.run_every("sweep_untagged", SWEEP_SECONDS)
             app.state.queue.run_every("sweep_withdrawals", SWEEP_SECONDS)
             app.state.queue.run_every("refresh_report_releases", REFRESH_SECONDS)
+            app.state.queue.run_every("expire_pairing_codes", SWEEP_SECONDS)
         try:
             yield
         finally:

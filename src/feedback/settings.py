@@ -75,6 +75,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sms_invitation_template: str = "Your feedback link: URL  Reply STOP to opt out"
     sms_conversation_hours: int = 24
     sms_send_per_minute: int = 600  # per provider, shared by every worker
+    outcome_pairing_expiry_months: int = 18  # an intake code never used for pairing, then gone
     job_timeout_seconds: int = 60
     clock_start: str = ""  # ISO instant a started process begins its clock at (tests, demos)
 
@@ -313,4 +314,5 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "sms_invitation_template": _invitation_template,
     "sms_conversation_hours": _bounded_int(1, 24 * 7),
     "sms_send_per_minute": _bounded_int(1, 60_000),
+    "outcome_pairing_expiry_months": _bounded_int(1, 120),
 }

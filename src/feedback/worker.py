@@ -13,6 +13,7 @@ from feedback.db.engine import create_engine
 from feedback.errors import SettingsInvalid
 from feedback.links.jobs import purge_wrong_guesses
 from feedback.logs import configure_logging
+from feedback.outcomes.jobs import expire_pairing_codes
 from feedback.queue import ArqQueue, job_context, redis_settings
 from feedback.reports.jobs import refresh_report_releases
 from feedback.responses.jobs import sweep_withdrawals, withdraw_response
@@ -25,6 +26,7 @@ from feedback.worker_process import ResilientWorker, run_until_stopped
 FUNCTIONS: list[Any] = [withdraw_response, sweep_withdrawals, tag_response, sweep_untagged]
 FUNCTIONS.append(send_invitation)
 FUNCTIONS.append(refresh_report_releases)
+FUNCTIONS.append(expire_pairing_codes)
 
 
 def cron_jobs() -> list[Any]:
@@ -36,6 +38,9 @@ def cron_jobs() -> list[Any]:
         cron(sweep_withdrawals, minute=set(range(2, 60, 10)), run_at_startup=True),
         cron(sweep_untagged, minute=set(range(1, 60, 5)), run_at_startup=True),
         cron(refresh_report_releases, second=30, run_at_startup=True),  # every minute
+        # Daily, under the default job timeout like every cron here (arq applies the largest
+        # function timeout to every in-progress key).
+        cron(expire_pairing_codes, hour=3, minute=17, run_at_startup=True),
     ]
 
 

@@ -170,3 +170,68 @@ async def test_the_nav_links_to_the_records(manager: Client) -> None:
     home = await manager.get("/staff/")
 
     assert f'href="{BASE}"' in home.text
+
+
+async def test_questions_are_picked_by_their_words_from_the_chosen_survey(
+    lead: Client, people: People
+) -> None:
+    page = await lead.get(f"{BASE}/new?survey={SLUG}&question=felt_believed")
+
+    picked = re.search(r'<input type="checkbox" id="question-felt_believed"[^>]*>', page.text)
+    assert picked and "checked" in picked.group(0)
+    assert '<label class="inline" for="question-felt_believed">I felt believed.</label>' in (
+        page.text
+    )
+    assert 'id="question-told_what_next"' in page.text  # every question of the survey
+    assert 'type="text" id="questions"' not in page.text  # no box to type ids into
+
+
+async def test_showing_a_surveys_questions_keeps_what_was_typed_and_saves_nothing(
+    lead: Client, people: People
+) -> None:
+    shown = await submit(
+        lead, f"{BASE}/new", f"{BASE}/new", _fields(people.own, step="questions", questions="")
+    )
+
+    assert shown.status_code == 200
+    assert 'for="question-felt_believed">I felt believed.</label>' in shown.text
+    assert "Hard to get an appointment after work." in shown.text
+    listing = await lead.get(BASE)
+    assert "Evening appointments" not in listing.text
+
+
+async def test_a_picked_question_is_shown_by_its_words_on_the_record(
+    lead: Client, people: People
+) -> None:
+    record = await _draft(lead, people.own)
+
+    shown = await lead.get(record)
+
+    assert "<dt>Questions</dt><dd>I felt believed.</dd>" in shown.text
+
+
+async def test_errors_name_the_field_as_the_form_labels_it(lead: Client, people: People) -> None:
+    no_survey = await submit(lead, f"{BASE}/new", f"{BASE}/new", _fields(people.own, survey=""))
+    no_service = await submit(lead, f"{BASE}/new", f"{BASE}/new", _fields(people.own, service=""))
+
+    assert '<a href="#survey">Survey: choose a survey</a>' in no_survey.text
+    assert '<a href="#service">Service: choose a service</a>' in no_service.text
+    for page in (no_survey, no_service):
+        assert "survey_slug" not in page.text and "service_id" not in page.text
+
+
+async def test_a_report_links_to_a_draft_prefilled_with_its_survey_period_and_question(
+    lead: Client, people: People
+) -> None:
+    report = await lead.get(f"/staff/reports/{SLUG}?period=2026-Q1")
+    found = re.search(
+        rf'href="({BASE}/new\?survey={SLUG}&amp;period=2026-Q1&amp;question=felt_believed)"',
+        report.text,
+    )
+    assert found, "the report offers no draft link for the question"
+
+    form = await lead.get(found.group(1).replace("&amp;", "&"))
+
+    assert re.search(r'id="question-felt_believed"[^>]*checked', form.text)
+    assert 'value="2026-Q1"' in form.text
+    assert re.search(rf'<option value="{SLUG}" selected>', form.text)

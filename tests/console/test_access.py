@@ -22,6 +22,7 @@ from feedback.auth import accounts
 from feedback.auth.models import StaffSession
 from feedback.db.registry import Base
 from feedback.links import service as links
+from feedback.organisations.models import Service
 from feedback.settings import Settings
 from tests.auth.pages import csrf_token
 from tests.console.conftest import SERVICE, Client, signed_in
@@ -60,10 +61,37 @@ ACCESS: dict[str, frozenset[str]] = {
     "GET /staff/surveys/{slug:str}": SIGNED_IN,
     "GET /staff/surveys/{slug:str}/{number:int}": SIGNED_IN,
     "GET /staff/surveys/{slug:str}/{number:int}/preview": SIGNED_IN,
+    "GET /staff/surveys/core-data-set": SIGNED_IN,
+    # survey drafts (issue 19, H6): authoring is the lead's
+    **{
+        f"{method} /staff/surveys/drafts{path}": ONLY_LEAD
+        for method, path in [
+            ("GET", ""),
+            ("POST", "/from-template"),
+            ("POST", "/from-version"),
+            ("POST", "/from-upload"),
+            ("GET", "/{draft_id:int}"),
+            ("POST", "/{draft_id:int}"),
+            ("GET", "/{draft_id:int}/questions/{section:int}/{number:int}"),
+            ("POST", "/{draft_id:int}/questions/{section:int}/{number:int}"),
+            ("GET", "/{draft_id:int}/questions/{section:int}/new"),
+            ("POST", "/{draft_id:int}/questions/{section:int}/new"),
+            ("POST", "/{draft_id:int}/questions/{section:int}/{number:int}/remove"),
+            ("GET", "/{draft_id:int}/definition"),
+            ("POST", "/{draft_id:int}/definition"),
+            ("GET", "/{draft_id:int}/download"),
+            ("GET", "/{draft_id:int}/preview"),
+            ("GET", "/{draft_id:int}/phone"),
+            ("GET", "/{draft_id:int}/publish"),
+            ("POST", "/{draft_id:int}/publish"),
+            ("POST", "/{draft_id:int}/discard"),
+        ]
+    },
     # links and codes
     "GET /staff/links": LINKS,
     "POST /staff/links": LINKS,
     "GET /staff/links/batches": LINKS,
+    "GET /staff/links/batches/{batch_id:int}/revoke": LINKS,
     "POST /staff/links/batches/{batch_id:int}/revoke": LINKS,
     # reports
     "GET /staff/reports": REPORTS,
@@ -74,6 +102,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "GET /staff/reports/{slug:str}/themes/{theme:str}/quotes": REVIEW,
     "GET /staff/reports/{slug:str}/board-pack": REPORTS,
     "GET /staff/reports/{slug:str}/board-pack/export": REPORTS,
+    "GET /staff/reports/outcomes": REPORTS,  # outcomes/staff_routes.py
+    "GET /staff/reports/outcomes/return": REPORTS,
     # theme review
     "GET /staff/themes/review": REVIEW,
     "GET /staff/themes/review/{response_id:str}": REVIEW,
@@ -84,11 +114,20 @@ ACCESS: dict[str, frozenset[str]] = {
     "GET /staff/admin/services": ONLY_LEAD,
     "POST /staff/admin/services": ONLY_LEAD,
     "GET /staff/admin/keys": ONLY_LEAD,
+    "POST /staff/admin/keys/rotate": ONLY_LEAD,
+    "POST /staff/admin/keys/rewrap": ONLY_LEAD,
+    "GET /staff/admin/keys/destroy": ONLY_LEAD,
+    "POST /staff/admin/keys/destroy": ONLY_LEAD,
+    "GET /staff/admin/services/{service_id:int}": ONLY_LEAD,
+    "POST /staff/admin/services/{service_id:int}/rename": ONLY_LEAD,
+    "POST /staff/admin/services/{service_id:int}/retire": ONLY_LEAD,
+    "POST /staff/admin/services/{service_id:int}/reinstate": ONLY_LEAD,
     "GET /staff/admin/audit": ONLY_LEAD,
     "GET /staff/admin/accounts/new": ONLY_LEAD,
     "POST /staff/admin/accounts/new": ONLY_LEAD,
     "GET /staff/admin/accounts/{user_id:int}": ONLY_LEAD,
     "POST /staff/admin/accounts/{user_id:int}/role": ONLY_LEAD,
+    "GET /staff/admin/accounts/{user_id:int}/disable": ONLY_LEAD,
     "POST /staff/admin/accounts/{user_id:int}/disable": ONLY_LEAD,
     "POST /staff/admin/accounts/{user_id:int}/enable": ONLY_LEAD,
     "POST /staff/admin/accounts/{user_id:int}/reset-password": ONLY_LEAD,
@@ -101,6 +140,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "GET /staff/consultations/new": ONLY_LEAD,
     "POST /staff/consultations/new": ONLY_LEAD,
     "GET /staff/consultations/{round_id:int}": ONLY_LEAD,
+    "GET /staff/consultations/{round_id:int}/close": ONLY_LEAD,
     "POST /staff/consultations/{round_id:int}/close": ONLY_LEAD,
     "GET /staff/consultations/{round_id:int}/compare": ONLY_LEAD,
     "GET /staff/schools": frozenset({LEAD, COORDINATOR}),
@@ -178,6 +218,8 @@ async def _sample_values(db: AsyncSession, settings: Settings) -> dict[str, str]
     response_id = await store_response(db, await new_link_token(db), _master_key(settings), None)
     return {
         "slug": "service-satisfaction",
+        "draft_id": "1",
+        "section": "0",
         "number": "1",
         "batch_id": str(batch.batch_id),
         "user_id": str(other.id),
@@ -188,6 +230,7 @@ async def _sample_values(db: AsyncSession, settings: Settings) -> dict[str, str]
         "school_id": "1",
         "session_id": "1",
         "record_id": "1",
+        "service_id": str(await db.scalar(select(Service.id).where(Service.name == SERVICE))),
     }
 
 

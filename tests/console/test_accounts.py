@@ -119,7 +119,7 @@ async def test_disabling_ends_sessions_and_enabling_restores_sign_in(
     async with second_browser(settings) as analyst:
         await sign_in_with_new_two_factor(analyst, "a@example.org", PASSWORD)
         page = f"/staff/admin/accounts/{made.id}"
-        await submit(lead, page, f"{page}/disable", {})
+        await submit(lead, page, f"{page}/disable", {"confirm": "yes"})
         assert (await analyst.get("/staff/", follow_redirects=False)).status_code in (302, 303)
         assert (await sign_in(analyst, "a@example.org", PASSWORD)).status_code == 401
         await submit(lead, page, f"{page}/enable", {})
@@ -151,7 +151,8 @@ async def test_a_lead_cannot_disable_or_demote_themselves(lead: Client, db: Asyn
     page = await lead.get(f"/staff/admin/accounts/{me.id}")
     assert "This is your own account" in page.text
     refused = await lead.post(
-        f"/staff/admin/accounts/{me.id}/disable", data={"_csrf_token": csrf_token(page.text)}
+        f"/staff/admin/accounts/{me.id}/disable",
+        data={"_csrf_token": csrf_token(page.text), "confirm": "yes"},
     )
     assert refused.status_code == 403
     await db.refresh(me)

@@ -93,7 +93,7 @@ async def test_an_unknown_theme_is_named_and_nothing_changes(
     refused = await submit(
         lead, page, f"{page}/decisions", {"action": "add", "question_id": "x", "theme_id": "nope"}
     )
-    assert refused.status_code == 400 and "theme_id: &#39;nope&#39; is not in the taxonomy" in (
+    assert refused.status_code == 400 and "Theme: &#39;nope&#39; is not in the taxonomy" in (
         refused.text
     )
     tagging = await db.get(ResponseTagging, response_id)

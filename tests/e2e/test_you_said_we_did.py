@@ -71,7 +71,7 @@ def test_a_drafted_record_is_approved_by_the_lead_and_appears_publicly(
     _clean(manager, "form with an error")
     assert manager.input_value("#title") == TITLE
     manager.select_option("#service", label=SERVICE)
-    manager.fill("#questions", "felt_believed")
+    manager.get_by_label("I felt believed.").check()  # picked by its words, not its id
     manager.get_by_role("button", name="Save draft").click()
     manager.get_by_role("button", name="Send for approval").click()
     assert "Awaiting approval" in manager.inner_text("main")

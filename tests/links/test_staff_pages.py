@@ -69,3 +69,22 @@ async def test_an_analyst_cannot_open_the_links_console(client: Client, db: Asyn
     await create_staff(db, role="analyst", email="a@example.org")
     await sign_in_with_new_two_factor(client, "a@example.org", PASSWORD)
     assert (await client.get("/staff/links")).status_code == 403
+
+
+async def test_each_kind_of_batch_shows_only_its_own_number(manager_client: Client) -> None:
+    links = await manager_client.get("/staff/links")
+    code = await manager_client.get("/staff/links?kind=code")
+
+    assert 'id="count"' in links.text and 'id="cap"' not in links.text
+    assert 'id="cap"' in code.text and 'id="count"' not in code.text
+    assert '<input type="hidden" name="kind" value="code">' in code.text
+
+
+async def test_a_bad_number_is_named_by_its_label(manager_client: Client) -> None:
+    bad_count = await create_batch(manager_client, count="lots")
+    bad_cap = await create_batch(manager_client, kind="code", cap="many")
+
+    assert '<a href="#count">How many links: enter a whole number, like 20</a>' in bad_count.text
+    assert '<a href="#cap">Responses the code allows: enter a whole number' in bad_cap.text
+    assert 'id="cap"' in bad_cap.text and 'id="count"' not in bad_cap.text  # the form kept
+    assert "count:" not in bad_count.text and "cap:" not in bad_cap.text

@@ -75,7 +75,9 @@ async def test_no_column_or_row_links_an_intake_to_its_exit_without_the_code(
         "paired",
         "sealed_for_intake",
         "sealed_for_exit",
+        "kept_month",
     }
+    assert pairing["kept_month"] is None  # a pair carries no time (only waiting rows expire)
     # Found with the code, and not from anything stored: a receipt digest is no key to it.
     assert pairing["intake_digest"] == pairing_digest(master_key, intake_code, "intake")
     assert pairing["exit_digest"] == pairing_digest(master_key, exit_code, "exit")

@@ -109,7 +109,7 @@ async def test_a_lead_prints_a_page_per_service_and_downloads_a_sheet_per_servic
     ]
     assert {row[7]: row[9] for row in other}["2"] == "c"
     summary = [row[:3] for row in book["Summary"].iter_rows(values_only=True)]
-    assert ("Own Service", "westminster", 0) in summary  # responses: none submitted, only counters
+    assert ("Own Service", "Westminster", 0) in summary  # display name; responses: counters only
     await db.rollback()
     audited = list(
         await db.scalars(

@@ -36,15 +36,25 @@ REPORT_PATHS = {
     "/staff/reports/{slug:str}/board-pack/export",
     "/staff/reports/{slug:str}/themes",
     "/staff/reports/{slug:str}/themes/{theme:str}/quotes",
+    "/staff/reports/outcomes",  # outcomes/staff_routes.py (no exit survey here: all x)
+    "/staff/reports/outcomes/return",
+    "/api/v1/reports/outcomes",
+    "/api/v1/reports/outcomes/return",
 }
 WHOLE_QUARTER = {  # a board pack covers the quarter for every service in scope: no narrowing
     "/staff/reports/{slug:str}/board-pack",
     "/staff/reports/{slug:str}/board-pack/export",
+    "/staff/reports/outcomes/return",  # a return covers every service in scope
+    "/api/v1/reports/outcomes/return",
 }
 NO_COUNTER_FIGURES = {  # theme pages read tags (none seeded here); the XLSX is a zip
     "/api/v1/reports/surveys/{slug:str}/themes",
     "/staff/reports/{slug:str}/themes",
     "/staff/reports/{slug:str}/board-pack/export",
+    "/staff/reports/outcomes",  # outcome figures read the exit survey (none here)
+    "/staff/reports/outcomes/return",
+    "/api/v1/reports/outcomes",
+    "/api/v1/reports/outcomes/return",
 }
 LEAD_AND_ANALYST_ONLY = {"/staff/reports/{slug:str}/themes/{theme:str}/quotes"}
 
@@ -88,6 +98,10 @@ def _urls(other: int) -> dict[str, str]:
         "/staff/reports/{slug:str}/themes/{theme:str}/quotes": (
             f"/staff/reports/{SLUG}/themes/being_believed/quotes?{query}"
         ),
+        "/staff/reports/outcomes": f"/staff/reports/outcomes?{query}",
+        "/staff/reports/outcomes/return": "/staff/reports/outcomes/return?quarter=2026-Q1",
+        "/api/v1/reports/outcomes": f"/api/v1/reports/outcomes?{query}",
+        "/api/v1/reports/outcomes/return": "/api/v1/reports/outcomes/return?quarter=2026-Q1",
     }
 
 

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from feedback.actions.models import STATUS_WORDS
 from feedback.actions.schemas import RecordOut
+from feedback.organisations.names import borough_names
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -32,6 +33,7 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 def record_text(record: RecordOut) -> str:
     lines = [f"You said: {record.you_said}", f"We did: {record.we_did}"]
+    lines.append(f"Service: {record.service} ({borough_names(record.boroughs)})")
     lines.append(f"Status: {STATUS_WORDS.get(record.status, record.status)}")
     lines += [f"{p.on.isoformat()}: {p.text}" for p in record.progress]
     return "\n\n".join(lines)

@@ -24,6 +24,13 @@ class RecordInput(msgspec.Struct, frozen=True, kw_only=True):
     simple_summary: str | None = None
 
 
+class QuestionChoice(msgspec.Struct, frozen=True):
+    """A question the draft form offers: its id (sent back) and its words (shown)."""
+
+    id: str
+    text: str
+
+
 class ThemeRef(msgspec.Struct, frozen=True):
     id: str
     label: str
@@ -122,6 +129,7 @@ __all__ = [
     "EvidenceQuestion",
     "ProgressOut",
     "PublicFilter",
+    "QuestionChoice",
     "RecordInput",
     "RecordOut",
     "RecordPage",

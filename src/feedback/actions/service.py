@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions.evidence import take_evidence
 from feedback.actions.models import STATUSES, ActionProgress, ActionRecord, ActionRevision
 from feedback.actions.public import PUBLISHED, record_views
-from feedback.actions.schemas import RecordInput, StaffRecordOut
+from feedback.actions.schemas import QuestionChoice, RecordInput, StaffRecordOut
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.db.base import utc_now
@@ -82,6 +82,35 @@ def _text(name: str, value: str | None, *, required: bool = True) -> str:
     return cleaned
 
 
+async def _latest_survey(session: AsyncSession, slug: str) -> PublishedSurvey | None:
+    definition = await session.scalar(
+        select(SurveyVersion.definition)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .where(Survey.slug == slug)
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
+    )
+    return None if definition is None else msgspec.json.decode(definition, type=PublishedSurvey)
+
+
+async def survey_questions(session: AsyncSession, survey_slug: str) -> list[QuestionChoice]:
+    """The questions a record about this survey may cite, in the order respondents meet
+    them, by their English words (the latest version; none for an unknown survey)."""
+    published = await _latest_survey(session, survey_slug.strip()) if survey_slug else None
+    if published is None:
+        return []
+    return [
+        QuestionChoice(q.id, _english(q.text) or q.id)
+        for _path, q in all_questions(published.definition)
+    ]
+
+
+def _english(text: str | dict[str, str] | None) -> str:
+    if isinstance(text, dict):
+        return text.get("en") or next(iter(text.values()), "")
+    return text or ""
+
+
 async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object]:
     """The input as column values, or InvalidInput naming the field (`field: problem`)."""
     values: dict[str, object] = {
@@ -101,16 +130,9 @@ async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object
         raise InvalidInput("status: choose planned, in progress or done")
     values |= {"service_id": service.id, "boroughs": boroughs, "status": data.status}
     values["period"] = parse_period(data.period or "").name
-    definition = await session.scalar(
-        select(SurveyVersion.definition)
-        .join(Survey, Survey.id == SurveyVersion.survey_id)
-        .where(Survey.slug == data.survey_slug.strip())
-        .order_by(SurveyVersion.number.desc())
-        .limit(1)
-    )
-    if definition is None:
+    published = await _latest_survey(session, data.survey_slug.strip())
+    if published is None:
         raise InvalidInput(f"survey_slug: there is no published survey {data.survey_slug!r}")
-    published = msgspec.json.decode(definition, type=PublishedSurvey)
     question_ids = {q.id for _p, q in all_questions(published.definition)}
     wrong = [q for q in data.question_ids if q not in question_ids]
     if wrong:
@@ -338,5 +360,6 @@ __all__ = [
     "list_records",
     "send_back",
     "submit_record",
+    "survey_questions",
     "today",
 ]

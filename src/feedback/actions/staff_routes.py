@@ -1,10 +1,10 @@
 """Console pages for "you said, we did": the list (drafts, awaiting approval, published),
-the draft form (prefilled from `?survey=&period=&theme=&service=`), a record with its
-approve / send back / progress forms. Every rule is in `actions.service`."""
+the draft form (questions and themes picked from lists, prefilled from
+`?survey=&period=&theme=&service=&question=`), a record with its approve / send back /
+progress forms. Every rule is in `actions.service`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
@@ -24,6 +24,7 @@ from feedback.organisations.service import list_boroughs, list_services
 from feedback.settings import Settings
 from feedback.surveys.service import list_surveys
 from feedback.themes.taxonomy import load_taxonomy
+from feedback.web.form_labels import FormField, FormLabels
 from feedback.web.guards import requires_role
 
 __all__ = ["ActionsPages"]
@@ -31,18 +32,31 @@ __all__ = ["ActionsPages"]
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 HTML = MediaType.HTML
 BASE = "/staff/you-said-we-did"
-# The service's error names (`field: problem`) and the form field each one points at.
-FIELD_IDS = {
-    "service_id": "service",
-    "survey_slug": "survey",
-    "question_ids": "questions",
-    "theme_ids": "themes",
-    "boroughs": "boroughs",
-}
-
-FIELDS = frozenset(
-    ("title", "service", "boroughs", "you_said", "we_did", "survey", "period", "questions")
-    + ("themes", "status", "simple_summary", "comment", "on", "text")
+# The service names its arguments (`service_id: ...`); the page names its fields.
+RECORD_FORM = FormLabels(
+    "service",
+    {
+        "title": "Title",
+        "service_id": FormField("service", "Service"),
+        "boroughs": "Boroughs",
+        "you_said": "You said",
+        "we_did": "We did",
+        "survey_slug": FormField("survey", "Survey"),
+        "period": "Period",
+        "question_ids": FormField("questions", "Questions"),
+        "theme_ids": FormField("themes", "Themes"),
+        "status": "Progress",
+        "simple_summary": "Summary in simple words",
+    },
+)
+REVIEW_FORM = FormLabels(
+    "comment",
+    {
+        "comment": "What needs to change",
+        "on": "Date",
+        "status": "Progress now",
+        "text": "What has happened",
+    },
 )
 
 
@@ -55,13 +69,14 @@ class RecordForm:
     you_said: str = ""
     we_did: str = ""
     survey: str = ""
-    questions: str = ""
     period: str = ""
     status: str = "planned"
     simple_summary: str = ""
     young_people: bool = False
     boroughs: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    showing_questions: bool = False  # "Show this survey's questions": re-show, do not save
 
     @classmethod
     async def read(cls, request: Request[Any, Any, Any]) -> RecordForm:
@@ -74,7 +89,6 @@ class RecordForm:
                 "you_said",
                 "we_did",
                 "survey",
-                "questions",
                 "period",
                 "status",
                 "simple_summary",
@@ -84,12 +98,16 @@ class RecordForm:
             **one,
             young_people=form.get("young_people") == "yes",
             boroughs=[str(b) for b in form.getall("boroughs", [])],
+            questions=[str(q).strip() for q in form.getall("questions", []) if str(q).strip()],
             themes=[str(t) for t in form.getall("themes", [])],
+            showing_questions=form.get("step") == "questions",
         )
 
     def to_input(self) -> RecordInput:
         if not self.service.isdigit():
             raise InvalidInput("service_id: choose a service")
+        if not self.survey:
+            raise InvalidInput("survey_slug: choose a survey")
         return RecordInput(
             title=self.title,
             service_id=int(self.service),
@@ -99,7 +117,7 @@ class RecordForm:
             period=self.period,
             status=self.status,
             boroughs=self.boroughs,
-            question_ids=[q.strip() for q in self.questions.replace(",", " ").split() if q],
+            question_ids=self.questions,
             theme_ids=self.themes,
             young_people=self.young_people,
             simple_summary=self.simple_summary or None,
@@ -113,7 +131,7 @@ class RecordForm:
             you_said=record.you_said,
             we_did=record.we_did,
             survey=record.survey,
-            questions=" ".join(record.questions),
+            questions=list(record.questions),
             period=record.period,
             status=record.status,
             simple_summary=record.simple_summary or "",
@@ -133,13 +151,6 @@ class ProgressForm:
     on: str = ""
     status: str = ""
     text: str = ""
-
-
-def _error_field(message: str | None) -> str:
-    """The form field a service message names first (`period 'x': ...`, `title: ...`)."""
-    found = re.match(r"[a-z_]+", message or "")
-    name = FIELD_IDS.get(found.group(0), found.group(0)) if found else ""
-    return name if name in FIELDS else "service"  # a scope refusal is about the service
 
 
 class ActionsPages(Controller):
@@ -169,10 +180,15 @@ class ActionsPages(Controller):
         period: str = "",
         theme: str = "",
         service_id: Annotated[str, QueryParameter(name="service")] = "",
+        question: list[str] | None = None,
     ) -> Template:
-        """Prefilled from the query (a consultation's closing summary links here)."""
+        """Prefilled from the query: a round's closing summary and a report link here."""
         form = RecordForm(
-            survey=survey, period=period, service=service_id, themes=[theme] if theme else []
+            survey=survey,
+            period=period,
+            service=service_id,
+            themes=[theme] if theme else [],
+            questions=list(question or []),
         )
         return await self._form(db, staff, form, None, None)
 
@@ -181,6 +197,8 @@ class ActionsPages(Controller):
         self, db: AsyncSession, staff: Staff, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         form = await RecordForm.read(request)
+        if form.showing_questions:
+            return await self._form(db, staff, form, None, None)
         try:
             record = await service.draft_record(db, staff, form.to_input())
         except (InvalidInput, Forbidden) as problem:
@@ -202,6 +220,8 @@ class ActionsPages(Controller):
     ) -> Response[Any]:
         record = await service.get_record(db, staff, record_id)
         form = await RecordForm.read(request)
+        if form.showing_questions:
+            return await self._form(db, staff, form, record, None)
         try:
             await service.edit_record(db, staff, record_id, form.to_input())
         except (InvalidInput, Forbidden, Conflict) as problem:
@@ -264,16 +284,17 @@ class ActionsPages(Controller):
         problem: InvalidInput | None = None,
         progress: ProgressForm | None = None,
     ) -> Template:
-        error = problem.message if problem else None
         return Template(
             "staff/action.html",
             status_code=400 if problem else 200,
             context={
                 "staff": staff,
                 "record": record,
+                "question_words": {
+                    q.id: q.text for q in await service.survey_questions(db, record.survey)
+                },
                 "statuses": STATUS_WORDS,
-                "error": error,
-                "error_field": _error_field(error) if error else None,
+                **REVIEW_FORM.context(problem),
                 "progress": progress or ProgressForm(status=record.status),
             },
         )
@@ -286,7 +307,6 @@ class ActionsPages(Controller):
         record: StaffRecordOut | None,
         problem: InvalidInput | Forbidden | Conflict | None,
     ) -> Template:
-        error = problem.message if problem else None
         status = 200 if problem is None else 403 if isinstance(problem, Forbidden) else 400
         if isinstance(problem, Conflict):
             status = 409
@@ -297,11 +317,11 @@ class ActionsPages(Controller):
                 "staff": staff,
                 "form": form,
                 "record": record,
-                "error": error,
-                "error_field": _error_field(error) if error else None,
+                **RECORD_FORM.context(problem),
                 "services": await list_services(db, only=service.drafting_scope(staff)),
                 "boroughs": await list_boroughs(db),
                 "surveys": await list_surveys(db),
+                "questions": await service.survey_questions(db, form.survey),
                 "themes": load_taxonomy().themes,
                 "statuses": STATUS_WORDS,
             },

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
@@ -20,6 +20,8 @@ from feedback.auth.schemas import AccountOut, Staff
 from feedback.errors import FeedbackError, Forbidden
 from feedback.organisations.service import list_services
 from feedback.settings import Settings
+from feedback.web.confirm import Confirmation, confirmation_page, confirmed
+from feedback.web.form_labels import FormField, FormLabels
 from feedback.web.guards import requires_role
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -41,10 +43,37 @@ class TokenForm:
     email: str = ""
 
 
-def _field(error: str) -> str:
-    """The form field an error names ("service: ..."), for the error summary's link."""
-    name = error.split(":", 1)[0] if ":" in error else "email"
-    return "services" if name == "service" else name if name in ("email", "role") else "email"
+ACCOUNT_FORM = FormLabels(
+    "email",
+    {
+        "email": "Email address",
+        "role": "Role",
+        "service": FormField("services", "Services"),
+    },
+)
+ROLE_FORM = FormLabels("role", {"role": "Role", "service": FormField("services", "Services")})
+TOKEN_FORM = FormLabels("email", {"email": "Account the token acts as"})
+
+
+def _disable_page(staff: Staff, account: AccountOut) -> Template:
+    return confirmation_page(
+        staff,
+        Confirmation(
+            title=f"Disable the account {account.email}?",
+            happens=[
+                f"{account.email} is signed out everywhere at once and cannot sign in.",
+                "Their API tokens stop working.",
+                "What they did stays in the audit log, and records they drafted stay.",
+                "You can enable the account again from its page; their password and "
+                "two-factor set-up are kept.",
+            ],
+            action=f"/staff/admin/accounts/{account.id}/disable",
+            button="Yes, disable the account",
+            back=f"/staff/admin/accounts/{account.id}",
+            back_words="No, keep it active",
+            undoable=True,
+        ),
+    )
 
 
 class AccountPages(Controller):
@@ -99,8 +128,7 @@ class AccountPages(Controller):
                 "form": form,
                 "roles": ROLES,
                 "services": await list_services(db),
-                "error": error,
-                "error_field": _field(error or ""),
+                **ACCOUNT_FORM.context(error),
             },
         )
 
@@ -127,8 +155,16 @@ class AccountPages(Controller):
             return await self._account_page(db, staff, account, error=error.message, status=status)
         return await self._account_page(db, staff, changed, notice="Role and services saved.")
 
+    @get("/{user_id:int}/disable", media_type=MediaType.HTML)
+    async def disable_confirmation(self, db: AsyncSession, staff: Staff, user_id: int) -> Template:
+        return _disable_page(staff, await accounts.account_profile(db, user_id))
+
     @post("/{user_id:int}/disable", media_type=MediaType.HTML)
-    async def disable(self, db: AsyncSession, staff: Staff, user_id: int) -> Template:
+    async def disable(
+        self, db: AsyncSession, staff: Staff, user_id: int, request: Request[Any, Any, Any]
+    ) -> Template:
+        if not await confirmed(request):
+            return _disable_page(staff, await accounts.account_profile(db, user_id))
         return await self._set_active(db, staff, user_id, active=False)
 
     @post("/{user_id:int}/enable", media_type=MediaType.HTML)
@@ -180,8 +216,7 @@ class AccountPages(Controller):
                 "account": account,
                 "roles": ROLES,
                 "services": await list_services(db),
-                "error": error,
-                "error_field": _field(error or "") if error and ":" in error else "role",
+                **ROLE_FORM.context(error),
                 "notice": notice,
                 "yourself": account.id == staff.id,
             },
@@ -228,8 +263,7 @@ class TokenPages(Controller):
             "tokens": await accounts.list_api_tokens(db),
             "accounts": people,
             "created": created,
-            "error": error,
-            "error_field": "email",
+            **TOKEN_FORM.context(error),
             "notice": notice,
         }
         return Template("staff/admin_tokens.html", status_code=status, context=context)

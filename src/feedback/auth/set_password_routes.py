@@ -17,10 +17,14 @@ from feedback.auth import password_links
 from feedback.auth.errors import AuthError
 from feedback.auth.passwords import MINIMUM_LENGTH
 from feedback.errors import InvalidInput
+from feedback.web.form_labels import FormLabels
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 ANONYMOUS = {"sign_in_stage": "anonymous"}
 TEMPLATE = "staff/set_password.html"
+PASSWORD_FORM = FormLabels(
+    "password", {"password": "New password", "confirm": "The same password again"}
+)
 
 
 @dataclass
@@ -69,8 +73,7 @@ class SetPasswordPage(Controller):
                 context={
                     "email": email,
                     "token": data.token,
-                    "error": problem.message,
-                    "error_field": problem.message.split(":", 1)[0],
+                    **PASSWORD_FORM.context(problem),
                     "minimum": MINIMUM_LENGTH,
                 },
             )

@@ -1,23 +1,26 @@
 """To-dos for the console home page. Each is a plain sentence with a link; counts about
-respondents obey the suppression threshold like every report."""
+respondents come from the reports' protected release, like every report figure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback import clock
 from feedback.actions.service import count_awaiting_approval
 from feedback.auth.schemas import Staff
 from feedback.crypto.models import KeyPeriod
 from feedback.crypto.periods import next_period_label
 from feedback.db.base import utc_now
 from feedback.links.models import Link, LinkBatch
-from feedback.links.service import LONDON
 from feedback.organisations.models import Service
-from feedback.responses.models import Response
+from feedback.reports.models import ReportCell
+from feedback.reports.schemas import ReportFilter
+from feedback.reports.service import survey_report, version_by_id
+from feedback.reports.suppression import SUPPRESSED, legend
 from feedback.settings import Settings
 from feedback.surveys.models import Survey
 
@@ -31,32 +34,39 @@ class ToDo(msgspec.Struct, frozen=True):
 
 class HomeFigures(msgspec.Struct, frozen=True):
     to_dos: list[ToDo]
-    responses_this_month: str  # a count, or "fewer than N" below the threshold
+    responses_this_month: str  # the reports' protected figure, or c
+    legend: str = ""  # what c means, beside the figure
 
 
 async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> HomeFigures:
-    to_dos = await _expiring_links(session, staff)
+    to_dos = await _expiring_links(session, staff, settings.suppression_threshold)
     if staff.role == "lead":
         to_dos = await _setup_gaps(session, settings) + to_dos
         to_dos = await _awaiting_approval(session) + to_dos
     return HomeFigures(
         to_dos=to_dos,
         responses_this_month=await _responses_this_month(session, staff, settings),
+        legend=legend(settings.suppression_threshold, settings.report_rounding),
     )
 
 
-async def _expiring_links(session: AsyncSession, staff: Staff) -> list[ToDo]:
+async def _expiring_links(session: AsyncSession, staff: Staff, threshold: int) -> list[ToDo]:
+    """Batches with unused links expiring within a week. The unused count is said only when
+    every such batch had at least `threshold` links used: batch sizes are listed, so the
+    unused count would otherwise give away a used count the batches page says is "fewer
+    than N"."""
     now = utc_now()
+    unused = func.sum(case((Link.used.is_(False), 1), else_=0))
     query = (
-        select(LinkBatch.id, func.count(Link.id))
+        select(LinkBatch.id, unused, func.count(Link.id) - unused)
         .join(Link, Link.batch_id == LinkBatch.id)
         .where(
             LinkBatch.revoked_at.is_(None),
             LinkBatch.expires_at > now,
             LinkBatch.expires_at < now + EXPIRY_WARNING,
-            Link.used.is_(False),
         )
         .group_by(LinkBatch.id)
+        .having(unused > 0)
     )
     scope = staff.service_scope()
     if scope is not None:
@@ -64,9 +74,11 @@ async def _expiring_links(session: AsyncSession, staff: Staff) -> list[ToDo]:
     rows = (await session.execute(query)).all()
     if not rows:
         return []
-    unused = sum(count for _batch, count in rows)
     batches = "1 batch" if len(rows) == 1 else f"{len(rows)} batches"
-    return [ToDo(f"{unused} unused links in {batches} expire within 7 days.", "/staff/links")]
+    if all(int(used) >= threshold for _batch, _unused, used in rows):
+        left = sum(int(count) for _batch, count, _used in rows)
+        return [ToDo(f"{left} unused links in {batches} expire within 7 days.", "/staff/links")]
+    return [ToDo(f"Unused links in {batches} expire within 7 days.", "/staff/links")]
 
 
 async def _awaiting_approval(session: AsyncSession) -> list[ToDo]:
@@ -99,16 +111,35 @@ async def _setup_gaps(session: AsyncSession, settings: Settings) -> list[ToDo]:
 
 
 async def _responses_this_month(session: AsyncSession, staff: Staff, settings: Settings) -> str:
-    today = utc_now().astimezone(LONDON).date()
+    """This London month's responses in the reader's scope, read from each survey version's
+    protected release (the figure its report shows for the month), so the home page never
+    shows a count the reports hide or round. Several versions' figures are added only when
+    each is shown: a sum beside a hidden part would give that part away."""
+    today = clock.today_london()
+    month = f"{today.year:04d}-{today.month:02d}"
     query = (
-        select(func.count())
-        .select_from(Response)
-        .where(Response.submitted_on >= date(today.year, today.month, 1))
+        select(ReportCell.survey_version_id)
+        .where(ReportCell.month == month, ReportCell.responses > 0)
+        .distinct()
+        .order_by(ReportCell.survey_version_id)
     )
     scope = staff.service_scope()
     if scope is not None:
-        query = query.where(Response.service_id.in_(scope))
-    count = int(await session.scalar(query) or 0)
-    if 0 < count < settings.suppression_threshold:
-        return f"fewer than {settings.suppression_threshold}"
-    return str(count)
+        query = query.where(ReportCell.service_id.in_(scope))
+    shown = []
+    for version_id in list(await session.scalars(query)):
+        version = await version_by_id(session, version_id)
+        if version is None:
+            continue
+        report = await survey_report(
+            session,
+            staff,
+            version.slug,
+            filters=ReportFilter(period=month, version=version.number),
+            settings=settings,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
+        shown.append(report.responses)
+    if SUPPRESSED in shown:
+        return SUPPRESSED
+    return str(sum(int(figure) for figure in shown))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -264,7 +265,8 @@ async def round_progress(
     """Links and code places issued and responses completed, by service and channel. Completed
     counts are protected like any report figure: small ones are `c`, and one more is hidden
     where the total would give a hidden one away. A school is shown on its own only once at
-    least 3 class sessions contribute: a single class is small enough to single pupils out."""
+    least 3 class sessions contribute: a single class is small enough to single pupils out.
+    Lines, total and schools are protected together (`_progress_family`)."""
     require_lead(actor)
     await _round_row(session, round_id)
     figures: dict[tuple[str, str], list[int]] = {}
@@ -296,8 +298,11 @@ async def round_progress(
         figures[(service, channel)][1] += int(places or 0)
         figures[(service, channel)][2] += int(uses or 0)
     completed: dict[object, int] = {key: value[2] for key, value in figures.items()}
-    values: dict[object, int] = {**completed, "total": sum(completed.values())}
-    hidden = protect_counts(values, [Constraint("total", tuple(completed))], threshold=threshold)
+    schools = await _school_uses(session, round_id)
+    values, constraints, unshown = _progress_family(completed, schools)
+    # One protection over the service lines and the schools: a service's class line less
+    # its schools shown would otherwise give away the schools too small to show.
+    hidden = protect_counts(values, constraints, threshold=threshold, start=unshown)
 
     def shown(key: object) -> str:
         return SUPPRESSED if key in hidden else str(values[key])
@@ -315,47 +320,70 @@ async def round_progress(
     return RoundProgress(
         lines=lines,
         total_completed=shown("total"),
-        schools=await _school_progress(session, round_id, threshold),
+        schools=[
+            SchoolProgress(
+                school=school.name,
+                sessions=school.sessions,
+                completed=shown(("school", school.name)) if school.shown else NOT_SHOWN,
+            )
+            for school in schools
+        ],
         threshold=threshold,
     )
 
 
-async def _school_progress(
-    session: AsyncSession, round_id: int, threshold: int
-) -> list[SchoolProgress]:
+class _SchoolUses(NamedTuple):
+    name: str
+    service: str
+    sessions: int
+    uses: int
+
+    @property
+    def shown(self) -> bool:
+        return self.sessions >= MINIMUM_SESSIONS_FOR_SCHOOL
+
+
+async def _school_uses(session: AsyncSession, round_id: int) -> list[_SchoolUses]:
+    """Each school's class sessions in the round and the join-code places used, with the
+    service its sessions' batches count under."""
     rows = await session.execute(
-        select(School.name, func.count(ClassSession.id), func.coalesce(func.sum(JoinCode.uses), 0))
+        select(
+            School.name,
+            Service.name,
+            func.count(ClassSession.id),
+            func.coalesce(func.sum(JoinCode.uses), 0),
+        )
         .join(ClassSession, ClassSession.school_id == School.id)
+        .join(Service, Service.id == School.service_id)
         .outerjoin(JoinCode, JoinCode.batch_id == ClassSession.link_batch_id)
         .where(ClassSession.round_id == round_id, ClassSession.link_batch_id.is_not(None))
-        .group_by(School.name)
+        .group_by(School.name, Service.name)
         .order_by(School.name)
     )
-    found = [(name, int(sessions), int(uses)) for name, sessions, uses in rows]
-    broken_down: dict[object, int] = {
-        name: uses for name, sessions, uses in found if sessions >= MINIMUM_SESSIONS_FOR_SCHOOL
-    }
-    hidden: frozenset[object] = frozenset()
-    if broken_down:
-        others = sum(
-            uses for name, sessions, uses in found if sessions < MINIMUM_SESSIONS_FOR_SCHOOL
-        )
-        values: dict[object, int] = {**broken_down, "others": others}
-        values["total"] = sum(values.values())
-        hidden = protect_counts(
-            values, [Constraint("total", (*broken_down, "others"))], threshold=threshold
-        )
-    return [
-        SchoolProgress(
-            school=name,
-            sessions=sessions,
-            completed=(
-                NOT_SHOWN
-                if sessions < MINIMUM_SESSIONS_FOR_SCHOOL
-                else SUPPRESSED
-                if name in hidden
-                else str(uses)
-            ),
-        )
-        for name, sessions, uses in found
-    ]
+    return [_SchoolUses(name, service, int(n), int(uses)) for name, service, n, uses in rows]
+
+
+def _progress_family(
+    completed: dict[object, int], schools: Sequence[_SchoolUses]
+) -> tuple[dict[object, int], list[Constraint], list[object]]:
+    """The round's completed counts as one family: the total is the sum of the service and
+    channel lines, and each service's class line is the sum of its schools shown on their
+    own plus the rest of its class places (never shown: schools of too few sessions, or
+    class batches outside a session). Beside schools shown on their own the rest is a school
+    breakdown the session rule withholds, so it starts hidden; with no school shown it is the
+    service's class line itself, protected like any line (small ones are hidden anyway)."""
+    values: dict[object, int] = {**completed, "total": sum(completed.values())}
+    constraints = [Constraint("total", tuple(completed))]
+    unshown: list[object] = []
+    for service in sorted({school.service for school in schools}):
+        line = (service, "class")
+        shown = [s for s in schools if s.service == service and s.shown]
+        rest = ("rest", service)
+        values[rest] = max(values.get(line, 0) - sum(s.uses for s in shown), 0)
+        values.update({("school", s.name): s.uses for s in shown})
+        values.setdefault(line, values[rest] + sum(s.uses for s in shown))
+        if shown:
+            unshown.append(rest)
+        parts = (*(("school", s.name) for s in shown), rest)
+        constraints.append(Constraint(line, parts))
+    return values, constraints, unshown

@@ -15,11 +15,14 @@ from feedback.auth.schemas import Staff
 from feedback.consultations import class_sessions, rounds, schools, summary
 from feedback.consultations.models import AGE_BANDS
 from feedback.consultations.pins import LONDON
+from feedback.consultations.schemas import RoundOut
 from feedback.errors import Conflict, InvalidInput, NotFound
 from feedback.links.models import CHANNELS
 from feedback.organisations.service import list_boroughs, list_services
 from feedback.settings import Settings
 from feedback.surveys.service import list_surveys
+from feedback.web.confirm import Confirmation, confirmation_page, confirmed
+from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
 
 HTML = MediaType.HTML
@@ -50,8 +53,76 @@ def london(moment: datetime | None) -> str:
     return moment.astimezone(LONDON).strftime("%H:%M on %d %B %Y")
 
 
-def _error_field(message: str | None, default: str) -> str:
-    return message.split(":", 1)[0] if message and ":" in message else default
+ROUND_FORM = FormLabels(
+    "title",
+    {
+        "title": "Title",
+        "purpose": "Purpose",
+        "surveys": "Surveys",
+        "opens_on": "Opening date",
+        "closes_on": "Closing date",
+        "services": "Services taking part",
+        "schools": "Schools taking part",
+        "channels": "Channels",
+    },
+)
+SCHOOL_FORM = FormLabels(
+    "name",
+    {
+        "name": "School name",
+        "borough": "Borough",
+        "service": "Service that runs consultations there",
+        "coordinators": "School coordinators' email addresses",
+    },
+)
+CLASS_FORM = FormLabels(
+    "year_group",
+    {
+        "round": "Round",
+        "year_group": "Year group",
+        "age_band": "Age band",
+        "class_size": "Pupils in the class",
+    },
+)
+SESSION_FORM = FormLabels(
+    "letter_sent_on",
+    {
+        "letter_sent_on": "Date the school's information letter to parents went out",
+        "consents_returned": "Parental consents returned",
+        "margin": "Extra places above the class size",
+    },
+)
+
+
+def _closing(found: RoundOut) -> Confirmation:
+    """What closing a round early does, in the words the lead reads before doing it."""
+    taking_part = found.services + found.schools
+    early = (
+        f"instead of at the end of {found.closes_on:%-d %B %Y}"
+        if found.status == "open"
+        else f"before it opens on {found.opens_on:%-d %B %Y}"
+    )
+    return Confirmation(
+        title=f"Close “{found.title}” now?",
+        happens=[
+            f"The round stops taking responses now, {early}.",
+            "Every link and code issued for it stops working at once"
+            + (f", for {', '.join(taking_part)}." if taking_part else "."),
+            "Answers already given are kept, and the closing summary is made from them.",
+            "A closed round cannot be opened again: to carry on, open the next round from it.",
+        ],
+        action=f"/staff/consultations/{found.id}/close",
+        button="Yes, close the round now",
+        back=f"/staff/consultations/{found.id}",
+        back_words="No, keep the round open",
+    )
+
+
+async def _close_page(db: AsyncSession, staff: Staff, round_id: int) -> Response[Any]:
+    found = await rounds.get_round(db, round_id, actor=staff)
+    if found.status == "closed":
+        return Redirect(f"/staff/consultations/{round_id}", status_code=303)
+    return confirmation_page(staff, _closing(found))
 
 
 class RoundsPages(Controller):
@@ -119,8 +190,7 @@ class RoundsPages(Controller):
                 "staff": staff,
                 "form": form,
                 "value": lambda key: (form.get(key) or [""])[0],
-                "error": error,
-                "error_field": _error_field(error, "title"),
+                **ROUND_FORM.context(error),
                 "surveys": await list_surveys(db),
                 "services": await list_services(db),
                 "schools": await schools.list_schools(db, actor=staff),
@@ -146,8 +216,18 @@ class RoundsPages(Controller):
             context={"staff": staff, "round": found, "progress": progress, "closing": closing},
         )
 
+    @get("/{round_id:int}/close", media_type=HTML)
+    async def close_confirmation(
+        self, db: AsyncSession, staff: Staff, round_id: int
+    ) -> Response[Any]:
+        return await _close_page(db, staff, round_id)
+
     @post("/{round_id:int}/close", media_type=HTML)
-    async def close(self, db: AsyncSession, staff: Staff, round_id: int) -> Redirect:
+    async def close(
+        self, db: AsyncSession, staff: Staff, round_id: int, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        if not await confirmed(request):
+            return await _close_page(db, staff, round_id)
         await rounds.close_round(db, round_id, actor=staff)
         return Redirect(f"/staff/consultations/{round_id}", status_code=303)
 
@@ -201,8 +281,7 @@ class SchoolsPages(Controller):
                 "staff": staff,
                 "schools": await schools.list_schools(db, actor=staff),
                 "value": lambda key: (form.get(key) or [""])[0],
-                "error": error,
-                "error_field": _error_field(error, "name"),
+                **SCHOOL_FORM.context(error),
                 "boroughs": await list_boroughs(db) if lead else [],
                 "services": await list_services(db) if lead else [],
             },
@@ -265,8 +344,7 @@ class SchoolsPages(Controller):
                 "rounds": await schools.rounds_for_school(db, school_id),
                 "age_bands": AGE_BANDS,
                 "value": lambda key: (form.get(key) or [""])[0],
-                "error": error,
-                "error_field": _error_field(error, "year_group"),
+                **CLASS_FORM.context(error),
             },
         )
 
@@ -348,8 +426,7 @@ class SchoolsPages(Controller):
             context={
                 "staff": staff,
                 "session": found,
-                "error": error,
-                "error_field": _error_field(error, "letter_sent_on"),
+                **SESSION_FORM.context(error),
                 "minutes": settings.class_session_minutes,
                 "notice_hours": settings.school_notice_hours,
                 "london": london,

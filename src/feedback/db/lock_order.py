@@ -24,6 +24,18 @@ rows of these tables in this order, and never goes back up it:
 6. `report_tag_cells`, taken by the theme_tags triggers;
 7. `danger_flag_counts`, then `emerging_phrase_counts` in key order.
 
+Outcome pairing (outcomes/pairing.py) sits between steps 3 and 4 in an outcome survey's
+intake or exit transaction, after its answer_counts and before the response insert:
+
+3a. the `outcome_pairings` row of the code, FOR UPDATE (an exit's waiting intake, or the
+    row a withdrawal deletes; an intake inserts its own new row and locks nothing else);
+3b. `outcome_pair_counts`, in key order (`PAIR_COUNTER_ORDER`), strings in "C" order, all
+    in one statement; then the pairing row's update or delete.
+
+A withdrawal by receipt code takes 3a and 3b when it records the request (the worker
+deletes the response later, by the steps above); the expiry sweep deletes only waiting
+rows, which no counter holds, in one statement, so it takes 3a alone.
+
 This is written once, here; the modules that take the locks say which step they are at.
 A deadlock or serialisation failure that still happens (a path added later, a lock taken
 by a foreign-key check) is retried by `retry_conflicts`, never shown to anyone.
@@ -37,7 +49,13 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-__all__ = ["CONFLICT_TRIES", "COUNTER_ORDER", "is_lock_conflict", "retry_conflicts"]
+__all__ = [
+    "CONFLICT_TRIES",
+    "COUNTER_ORDER",
+    "PAIR_COUNTER_ORDER",
+    "is_lock_conflict",
+    "retry_conflicts",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +68,15 @@ COUNTER_ORDER = (
     "channel",
     "question_id",
     "option",
+)
+PAIR_COUNTER_ORDER = (
+    "survey_version_id",
+    "service_id",
+    "borough",
+    "month",
+    "item",
+    "intake_answer",
+    "exit_answer",
 )
 # deadlock_detected, serialization_failure: the transaction did nothing, try it again
 CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})

@@ -22,6 +22,7 @@ from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
 from feedback.links.schemas import BatchSummary, Entry, IssuedCode, IssuedLink, LinkBatchOut
 from feedback.links.throttle import GUESS_WINDOW, check_guess_budget, record_wrong_guess
 from feedback.organisations.models import Service
+from feedback.organisations.service import refuse_if_retired
 from feedback.surveys.models import Survey, SurveyVersion
 
 MAX_BATCH = 10_000
@@ -50,6 +51,7 @@ async def _survey_and_service(
     scope = actor.service_scope() if actor else None
     if service is None or (scope is not None and service.id not in scope):
         raise NotFound(f"service: no service named {service_name!r}")
+    refuse_if_retired(service)  # every link, code and SMS invitation is made through here
     return survey, service
 
 
@@ -327,6 +329,21 @@ def _status(batch: LinkBatch, used: int, capacity: int, now: datetime) -> str:
     if batch.expires_at is not None and batch.expires_at <= now:
         return "expired"
     return "used up" if used >= capacity else "live"
+
+
+IN_DATE = "in date"
+
+
+def shown_status(batch: BatchSummary, threshold: int) -> str:
+    """The status as staff pages show it. A batch that holds fewer places than the threshold
+    is "in date" whether or not every place was used: "used up" would say that all of its
+    few known recipients answered, and "live" that not all did, which is what the "fewer
+    than N" used count hides. Larger batches are used up only at or above the threshold,
+    where the count is shown anyway."""
+    capacity = (batch.cap or 0) if batch.kind == "code" else batch.size
+    if capacity < threshold and batch.status in ("live", "used up"):
+        return IN_DATE
+    return batch.status
 
 
 async def list_batches(

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import segno
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
@@ -25,10 +25,24 @@ from feedback.organisations.service import list_services
 from feedback.reports.suppression import operational_count
 from feedback.settings import Settings
 from feedback.surveys.service import list_surveys
+from feedback.web.confirm import Confirmation, confirmation_page, confirmed
+from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 OUTPUTS = ("screen", "csv", "cards")
+BATCH_FORM = FormLabels(
+    "survey",
+    {
+        "survey": "Survey",
+        "service": "Service",
+        "count": "How many links",
+        "cap": "Responses the code allows",
+        "channel": "How you will hand them out",
+        "expires": "Last day they work",
+        "output": "Show them",
+    },
+)
 
 
 @dataclass
@@ -77,13 +91,47 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, dark="#0b0c0c", light="#ffffff")
 
 
+async def _revoke_page(db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+    """What revoking does, said before it is done; another service's batch is not found."""
+    found = [b for b in await links.list_batches(db, actor=staff) if b.batch_id == batch_id]
+    if not found:
+        raise NotFound("no such batch")
+    batch = found[0]
+    what = (
+        "its shared code stops working"
+        if batch.kind == "code"
+        else f"its {batch.size} single-use link{'s' if batch.size != 1 else ''} stop working"
+    )
+    return confirmation_page(
+        staff,
+        Confirmation(
+            title=f"Revoke batch {batch.batch_id}?",
+            happens=[
+                f"Batch {batch.batch_id} ({batch.survey}, {batch.service}): {what} at once, "
+                "including any already handed out and not yet used.",
+                "Someone who opens one sees the same page as for a link that never worked.",
+                "Answers already given are kept and still counted in reports.",
+                "A revoked batch cannot be made to work again: make a new batch instead.",
+            ],
+            action=f"/staff/links/batches/{batch.batch_id}/revoke",
+            button=f"Yes, revoke batch {batch.batch_id}",
+            back="/staff/links/batches",
+            back_words="No, keep it working",
+        ),
+    )
+
+
 class LinksPages(Controller):
     path = "/staff/links"
     guards = [requires_role("lead", "service_manager")]
 
     @get("/", media_type=MediaType.HTML)
-    async def form(self, db: AsyncSession, staff: Staff) -> Template:
-        return await self._form(db, staff, BatchForm(), None)
+    async def form(self, db: AsyncSession, staff: Staff, kind: str = "link") -> Template:
+        """`?kind=code` shows the form for one shared code: each kind shows only its own
+        number (how many links, or how many responses the code allows), without scripts."""
+        return await self._form(
+            db, staff, BatchForm(kind="code" if kind == "code" else "link"), None
+        )
 
     @post("/", media_type=MediaType.HTML)
     async def create(
@@ -134,11 +182,22 @@ class LinksPages(Controller):
     async def batches(self, db: AsyncSession, staff: Staff, settings: Settings) -> Template:
         return await self._batches(db, staff, settings)
 
+    @get("/batches/{batch_id:int}/revoke", media_type=MediaType.HTML)
+    async def revoke_confirmation(self, db: AsyncSession, staff: Staff, batch_id: int) -> Template:
+        return await _revoke_page(db, staff, batch_id)
+
     @post("/batches/{batch_id:int}/revoke", media_type=MediaType.HTML)
     async def revoke(
-        self, db: AsyncSession, staff: Staff, settings: Settings, batch_id: int
+        self,
+        db: AsyncSession,
+        staff: Staff,
+        settings: Settings,
+        batch_id: int,
+        request: Request[Any, Any, Any],
     ) -> Template:
         """Stop a batch working (scope and role are checked by the service); answers stay."""
+        if not await confirmed(request):
+            return await _revoke_page(db, staff, batch_id)
         await links.revoke_batch(db, batch_id, actor=staff)
         return await self._batches(db, staff, settings, revoked=batch_id)
 
@@ -154,6 +213,8 @@ class LinksPages(Controller):
                 "staff": staff,
                 "batches": batches,
                 "used": {b.batch_id: operational_count(b.used, threshold) for b in batches},
+                "status": {b.batch_id: links.shown_status(b, threshold) for b in batches},
+                "threshold": threshold,
                 "revoked": revoked,
             },
         )
@@ -190,15 +251,13 @@ class LinksPages(Controller):
     async def _form(
         db: AsyncSession, staff: Staff, form: BatchForm, error: str | None, status: int = 200
     ) -> Template:
-        field = error.split(":", 1)[0] if error and ":" in error else "survey"
         return Template(
             "staff/links.html",
             status_code=status,
             context={
                 "staff": staff,
                 "form": form,
-                "error": error,
-                "error_field": field,
+                **BATCH_FORM.context(error),
                 "surveys": await list_surveys(db),
                 "services": await list_services(db, only=staff.service_scope()),
                 "channels": CHANNELS,

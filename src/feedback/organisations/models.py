@@ -31,6 +31,9 @@ class Service(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # When the lead retired it (null: in use). A retired service keeps its history and
+    # reports but issues no new links, codes or invitations (`links.service`).
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     boroughs: Mapped[list[Borough]] = relationship(
         secondary=service_boroughs, lazy="selectin", order_by=Borough.slug
     )

@@ -14,3 +14,4 @@ class ServiceOut(msgspec.Struct, frozen=True):
     id: int
     name: str
     boroughs: list[str]
+    retired: bool = False

@@ -1,7 +1,8 @@
 """What pairing stores: links found only by a keyed digest of a code, and pair counters.
 
-A pairing row holds no response id, survey version, service or time: its columns are keyed
-digests and ciphertext under keys derived from the codes, so without a code it cannot be
+A pairing row holds no response id, survey version or service, and no time once paired
+(a waiting row keeps only its month, for expiry): its columns are keyed digests and
+ciphertext under keys derived from the codes, so without a code it cannot be
 tied to the intake or the exit response it joins (tests/outcomes/test_raw_storage.py).
 """
 
@@ -25,6 +26,9 @@ class OutcomePairing(Base):
     paired: Mapped[bool] = mapped_column(Boolean, default=False)
     sealed_for_intake: Mapped[bytes] = mapped_column(LargeBinary)
     sealed_for_exit: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # Waiting rows only: the month the intake was kept ("YYYY-MM", as coarse as the
+    # counters), so a code never used expires (outcomes/expiry.py); cleared when paired.
+    kept_month: Mapped[str | None] = mapped_column(String(7), default=None)
 
 
 class OutcomePairCount(Base):

@@ -8,7 +8,7 @@ paired item is counted as (intake answer, exit answer), and the waiting answers 
 replaced by what was counted, sealed under each side's code so that withdrawing either
 response takes the pair back out of the counts and deletes the link.
 
-Lock order (as db/lock_order.py for responses): the pairing row, then the pair counters
+Lock order (db/lock_order.py, steps 3a and 3b): the pairing row, then the pair counters
 in sorted order, then the row's update or delete.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy import Table, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from feedback.db.lock_order import PAIR_COUNTER_ORDER
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
 from feedback.outcomes.codes import (
     Side,
@@ -31,6 +32,7 @@ from feedback.outcomes.codes import (
     seal_for_code,
 )
 from feedback.outcomes.errors import PairingCodeUnknown
+from feedback.outcomes.expiry import this_month
 from feedback.outcomes.models import OutcomePairCount, OutcomePairing
 from feedback.surveys.definition import PublishedSurvey
 from feedback.surveys.outcome_rules import EXIT, INTAKE
@@ -55,15 +57,7 @@ MAX_CODE_CHARACTERS = 64
 
 _PAIRINGS = cast(Table, OutcomePairing.__table__)
 _COUNTS = cast(Table, OutcomePairCount.__table__)
-_COUNT_KEY = [
-    "survey_version_id",
-    "service_id",
-    "borough",
-    "month",
-    "item",
-    "intake_answer",
-    "exit_answer",
-]
+_COUNT_KEY = list(PAIR_COUNTER_ORDER)
 
 Answers = Mapping[str, str | int | list[str]]
 
@@ -156,7 +150,9 @@ async def keep_for_pairing(
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     await connection.execute(
         dialect.insert(_PAIRINGS)
-        .values(intake_digest=digest, paired=False, sealed_for_intake=sealed)
+        .values(
+            intake_digest=digest, paired=False, sealed_for_intake=sealed, kept_month=this_month()
+        )
         .on_conflict_do_nothing(index_elements=["intake_digest"])
     )
 
@@ -246,6 +242,7 @@ async def pair_exit(
         .where(_PAIRINGS.c.intake_digest == digest)
         .values(
             paired=True,
+            kept_month=None,  # a pair carries no time; only waiting rows expire
             exit_digest=exit_digest,
             sealed_for_intake=seal_for_code(code_key(master, code), plain, digest),
             sealed_for_exit=seal_for_code(code_key(master_keys[0], exit_code), plain, exit_digest),

@@ -64,6 +64,20 @@ class LinearView:
                 size = len(freed)
                 highs.changeColsBounds(size, freed, np.zeros(size), np.full(size, CEILING))
 
+    def offer(self, point: np.ndarray) -> bool:
+        """Keep `point` (for example the true counts) when it meets every sum, tie and
+        shown zero; a point that does not is refused, so `spread` stays a proof."""
+        if len(point) != self.width or (point < 0).any() or (point[self._zero_cover > 0] > 0).any():
+            return False
+        for members, low, high in self._sums:
+            total = point[list(members)].sum() if len(members) else 0.0
+            if not low - 1e-9 <= total <= high + 1e-9:
+                return False
+        if any(point[list(parts)].sum() > point[whole] + 1e-9 for parts, whole in self._ties):
+            return False
+        self._keep(point.astype(float))
+        return True
+
     def spread(self, members: Sequence[int]) -> tuple[float, float]:
         """The least and greatest sum of `members` in the solutions kept: feasible values,
         so the true interval holds at least this much."""
@@ -87,24 +101,6 @@ class LinearView:
             return False
         low = self._optimise(highs, highspy.ObjSense.kMinimize)
         return is_pinned((low, high), threshold)
-
-    def explore(self, groups: Sequence[Sequence[int]], rounds: int) -> None:
-        """Keep solutions far apart for many figures at once: maximise a fixed-seed random
-        mix of the figures `groups` (each up or down), so `spread` settles most of them
-        without a solve of their own."""
-        if not groups:
-            return
-        highs = self._model()
-        weights = np.random.default_rng(21).choice((-1.0, 1.0), size=(rounds, len(groups)))
-        for row in weights:
-            cost = np.zeros(self.width)
-            for sign, members in zip(row, groups, strict=True):
-                cost[list(members)] += sign
-            chosen = np.flatnonzero(cost).astype(np.int32)
-            highs.changeColsCost(self.width, np.arange(self.width, dtype=np.int32), cost)
-            self._objective = list(range(self.width))
-            if len(chosen):
-                self._optimise(highs, highspy.ObjSense.kMaximize)
 
     def interval(self, members: Sequence[int]) -> tuple[float, float]:
         """The least and greatest value the sum of `members` can take."""

@@ -8,6 +8,7 @@ import io
 
 from openpyxl import Workbook
 
+from feedback.organisations.names import borough_names
 from feedback.reports.schemas import BoardPack, SurveyReport
 
 HEADER = (
@@ -113,7 +114,7 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
     summary.append(["service", "boroughs", "responses"])
     for page in pack.services:
         summary.append(
-            [_cell(page.service), ", ".join(page.boroughs), _number(page.report.responses)]
+            [_cell(page.service), borough_names(page.boroughs), _number(page.report.responses)]
         )
     summary.append([])
     summary.append(list(HEADER))

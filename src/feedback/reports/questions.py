@@ -12,7 +12,7 @@ from feedback.reports.periods import ReportPeriod
 from feedback.reports.release import BASE, Figure, Figures, Slice
 from feedback.reports.schemas import AnswerLine, TrendPoint
 from feedback.reports.suppression import NOT_APPLICABLE, SUPPRESSED
-from feedback.responses.answers import TEXT_OPTION
+from feedback.responses.answers import TEXT_OPTION, scale_ends
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
     FreeText,
@@ -23,8 +23,6 @@ from feedback.surveys.definition import (
     SingleChoice,
     YesNo,
 )
-
-DEFAULT_SCALE = (1, 5)
 
 
 def _text(text: object) -> str:
@@ -42,7 +40,7 @@ def option_rows(question: Question, seen: Sequence[str]) -> list[tuple[str, str]
     elif isinstance(question, YesNo):
         rows = [("yes", "Yes"), ("no", "No")]
     elif isinstance(question, Scale):
-        low, high = question.min or DEFAULT_SCALE[0], question.max or DEFAULT_SCALE[1]
+        low, high = scale_ends(question)  # 0 is a real end (the 0 to 10 scales), not a gap
         rows = [(str(point), str(point)) for point in range(low, high + 1)]
         rows[0] = (rows[0][0], f"{low} {_text(question.low)}".strip())
         rows[-1] = (rows[-1][0], f"{high} {_text(question.high)}".strip())

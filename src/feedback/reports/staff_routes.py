@@ -103,7 +103,10 @@ class ReportsPages(Controller):
         scope = staff.service_scope()
         services = await list_services(db, only=scope)
         charts = {
-            q.id: (bar_chart(q.text, q.answers), line_chart(f"{q.text}: trend", q.trend))
+            q.id: (
+                bar_chart(q.text, q.answers, threshold=settings.suppression_threshold),
+                line_chart(f"{q.text}: trend", q.trend),
+            )
             for q in report.questions
         }
         return Template(
@@ -143,7 +146,10 @@ class ReportsPages(Controller):
             max_stale_seconds=settings.report_max_stale_seconds,
         )
         charts = {
-            v.version: bar_chart(f"Version {v.version}", v.answers) for v in comparison.versions
+            v.version: bar_chart(
+                f"Version {v.version}", v.answers, threshold=settings.suppression_threshold
+            )
+            for v in comparison.versions
         }
         return Template(
             "staff/report_compare.html",
@@ -186,7 +192,11 @@ class ReportsPages(Controller):
             db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
         )
         reports = [pack.summary, *(page.report for page in pack.services)]
-        charts = [{q.id: bar_chart(q.text, q.answers) for q in r.questions} for r in reports]
+        threshold = settings.suppression_threshold
+        charts = [
+            {q.id: bar_chart(q.text, q.answers, threshold=threshold) for q in r.questions}
+            for r in reports
+        ]
         return Template(
             "staff/report_board_pack.html",
             context={"staff": staff, "pack": pack, "charts": charts},
@@ -237,7 +247,11 @@ class ReportsPages(Controller):
             context={
                 "staff": staff,
                 "report": report,
-                "chart": bar_chart("Share of responses mentioning each theme", report.themes),
+                "chart": bar_chart(
+                    "Share of responses mentioning each theme",
+                    report.themes,
+                    threshold=settings.suppression_threshold,
+                ),
                 "filters": filters,
                 "services": await list_services(db, only=staff.service_scope()),
                 "boroughs": BOROUGHS,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import msgspec
 
+from feedback.outcomes.joint import joint_options
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
     FreeText,
@@ -133,9 +134,12 @@ def _whole_number(raw: list[str], low: int, high: int, message: str) -> int:
 def counted_options(
     definition: SurveyDefinition, answers: Mapping[str, AnswerValue]
 ) -> list[tuple[str, str]]:
-    """(question id, option) pairs to add to the counters; free text only as "answered"."""
-    pairs: list[tuple[str, str]] = []
-    for question in _in_order(definition):
+    """(question id, option) pairs to add to the counters; free text only as "answered";
+    plus the joint rows outcome reports need (`outcomes.joint`), so withdrawal, which calls
+    this too, takes back exactly what intake counted."""
+    questions = _in_order(definition)
+    pairs: list[tuple[str, str]] = joint_options(questions, answers)
+    for question in questions:
         if question.id not in answers:
             continue
         value = answers[question.id]

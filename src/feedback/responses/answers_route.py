@@ -49,6 +49,7 @@ from feedback.responses.intake import submit_response
 from feedback.responses.public_routes import questions_page, respondent_entry
 from feedback.responses.schemas import Receipt, Submission
 from feedback.settings import Settings
+from feedback.surveys.outcome_rules import INTAKE
 
 log = logging.getLogger(__name__)
 PATH = "/s/answers"
@@ -200,6 +201,7 @@ def _render_thanks(
         | {
             "receipt": Receipt(code=_RECEIPT_MARK, response_id="", danger=danger),
             "thanks": journey.in_language(survey.published.definition.thanks, language),
+            "outcome_intake": survey.published.definition.kind == INTAKE,
         },
     )
     engine = request.app.template_engine

@@ -108,6 +108,20 @@ FRAME: dict[str, dict[str, str]] = {
         "pl": "Jeśli możesz, zachowaj ten kod w bezpiecznym miejscu. Dzięki niemu możesz "
         "{withdraw} albo {changes}. Nikt inny nie powiąże tego kodu z Tobą.",
     },
+    # The intake thank-you page of the outcome surveys (English only, as those surveys
+    # are for now): how the end-of-support questions will come, and that her code works
+    # without being asked. Safe on a shared phone: nothing names the subject.
+    "pairing_heading": {"en": "When your support ends"},
+    "pairing_invite": {
+        "en": "We may ask you a few of these questions again when your support ends. We will "
+        "only ask in a way you told us is safe, and we will check with you first. If you "
+        "said it is not safe, or did not say, we will not contact you about it."
+    },
+    "pairing_any_time": {
+        "en": "You do not have to wait to be asked. Whenever you answer the questions at the "
+        "end of your support, in any way, enter the code above on their first page: your "
+        "answers then and now are counted together. The code does not tell anyone who you are."
+    },
     "withdraw": {
         "en": "take your answers back",
         "ar": "سحب إجاباتك",

@@ -28,6 +28,7 @@ class NewInvitations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     service: str
     numbers: list[str]
     expires: date | None = None
+    safe_contact_confirmed: bool = False  # required true for an end-of-support survey
 
 
 class SmsInvitationsApi(Controller):
@@ -46,10 +47,12 @@ class SmsInvitationsApi(Controller):
         queue: JobQueue,
         survey: str | None = None,
         service: str | None = None,
+        safe_contact_confirmed: bool = False,
     ) -> InvitationsQueued:
         """JSON `{survey, service, numbers}`, or `text/csv` (numbers in the first column,
         optional header) with `?survey=&service=`. Invalid numbers come back by row; the
-        rest are sent in the background (202)."""
+        rest are sent in the background (202). An end-of-support survey needs
+        `safe_contact_confirmed` true (staff checked with each person that a text is safe)."""
         body = await request.body()
         expires = None
         if request.headers.get("content-type", "").startswith("text/csv"):
@@ -67,6 +70,7 @@ class SmsInvitationsApi(Controller):
             except msgspec.DecodeError:
                 raise InvalidInput("body: expected JSON with survey, service and numbers") from None
             survey, service, expires = data.survey, data.service, data.expires
+            safe_contact_confirmed = data.safe_contact_confirmed
             rows = list(enumerate(data.numbers, start=1))
         queued = await queue_invitations(
             db,
@@ -77,6 +81,7 @@ class SmsInvitationsApi(Controller):
             rows=rows,
             actor=staff,
             expires_on=expires,
+            safe_contact_confirmed=safe_contact_confirmed,
         )
         await enqueue_sends(queue, queued)
         return queued.outcome

@@ -1,10 +1,11 @@
 """Surveys by text: one inbound text in, the replies to send back out.
 
-`FEEDBACK <code>` starts the survey of a join code; its `sms: true` questions are asked one
-at a time; HELP, SKIP, BACK and STOP work at any point. A reply that is not a valid answer
-gets a hint and the question again, and after two tries the hint suggests SKIP. At the end
-the answers go through the web's own intake (sealed, counted, receipt code) and the
-conversation row is deleted. Nothing here knows the phone number beyond this call.
+`FEEDBACK <code>` starts the survey of a join code; an end-of-support survey first asks for
+the code kept from the start of support (optional), then its `sms: true` questions are
+asked one at a time; HELP, SKIP, BACK and STOP work at any point. A reply that is not a
+valid answer gets a hint and the question again, and after two tries the hint suggests
+SKIP. At the end the answers go through the web's own intake (sealed, counted, receipt
+code) and the conversation row is deleted. Nothing here knows the phone number beyond this call.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.service import redeem_code
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
+from feedback.outcomes.codes import normal_code
+from feedback.outcomes.errors import PairingCodeUnknown
+from feedback.outcomes.pairing import check_pairing_code, outcome_step
 from feedback.responses.answers import counted_options, is_shown, read_answers
 from feedback.responses.intake import submit_response
 from feedback.responses.journey import (
@@ -36,6 +40,7 @@ from feedback.sms.phrases import sms_phrase
 from feedback.sms.questions import hint, prompt, reply_values, sms_questions
 from feedback.sms.state import ConversationState, NumberKeys
 from feedback.surveys.definition import FreeText, Question
+from feedback.surveys.outcome_rules import EXIT
 from feedback.themes.danger import signals_immediate_danger
 
 KEYWORD = "FEEDBACK"
@@ -141,7 +146,68 @@ async def _start(
     await store.opt_back_in(session, keys.every_lookup)
     questions = sms_questions(survey)
     welcome = sms_phrase("welcome", language, count=len(questions))
+    if outcome_step(survey.published) is not None and survey.published.definition.kind == EXIT:
+        conversation.awaiting_code = True
+        return await _save_and_reply(
+            session, settings, keys, conversation, [welcome, sms_phrase("pairing_ask", language)]
+        )
     return await _ask_next(session, settings, master_key, keys, conversation, survey, [welcome])
+
+
+async def _save_and_reply(
+    session: AsyncSession,
+    settings: Settings,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    messages: list[str],
+) -> Reply:
+    await store.save_conversation(
+        session, keys, conversation, hours=settings.sms_conversation_hours
+    )
+    await session.commit()
+    return Reply(messages)
+
+
+async def _pairing_reply(
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    keys: NumberKeys,
+    conversation: ConversationState,
+    survey: SurveyForRespondent,
+    text: str,
+) -> Reply:
+    """The reply to the code question: SKIP goes on without one; a code is checked as the
+    web form checks it, a wrong one spending the number's guessing budget shared with
+    join and receipt codes; past the budget she goes on unpaired rather than being asked
+    again, so nobody can try codes by text."""
+    language = conversation.language
+    command = text.upper()
+    if command in ("HELP", "BACK"):
+        help_reply = [settings.sms_help_reply] if command == "HELP" else []
+        ask = sms_phrase("pairing_ask", language)
+        return await _save_and_reply(session, settings, keys, conversation, [*help_reply, ask])
+    before: list[str] = []
+    if command != "SKIP":
+        try:
+            await check_pairing_code(
+                session,
+                text,
+                master_keys=[master_key],
+                client="sms:" + keys.lookup,
+                attempts_per_hour=settings.join_attempts_per_hour,
+            )
+        except PairingCodeUnknown as unknown:
+            conversation.retries += 1
+            retry = f"{unknown.message} {sms_phrase('pairing_retry', language)}"
+            return await _save_and_reply(session, settings, keys, conversation, [retry])
+        except TooManyAttempts:
+            before = [sms_phrase("pairing_no_more", language)]
+        else:
+            conversation.pairing_code = normal_code(text)
+            before = [sms_phrase("pairing_kept", language)]
+    conversation.awaiting_code = False
+    return await _ask_next(session, settings, master_key, keys, conversation, survey, before)
 
 
 async def _step(
@@ -153,6 +219,8 @@ async def _step(
     survey: SurveyForRespondent,
     text: str,
 ) -> Reply:
+    if conversation.awaiting_code:
+        return await _pairing_reply(session, settings, master_key, keys, conversation, survey, text)
     command = text.upper()
     question = _current(conversation, survey)
     if question is None:  # nothing left to ask: finish what is there
@@ -304,6 +372,8 @@ async def _finish(
                 language=conversation.language,
                 answers=answers,
                 counted=counted_options(definition, answers),
+                # An intake keeps its pairing row; an exit with her code counts the pair.
+                outcome=outcome_step(survey.published, conversation.pairing_code),
             ),
             master_key=master_key,
             period_kind=settings.key_period,

@@ -31,9 +31,15 @@ from feedback.sms.errors import NumberInvalid
 from feedback.sms.models import SmsInvitationBatch, SmsInvitationMessage
 from feedback.sms.numbers import number_key, parse_uk_mobile
 from feedback.sms.sending import Recipient, seal_recipient
+from feedback.surveys.models import Survey
+from feedback.surveys.outcome_rules import EXIT
 
 log = logging.getLogger(__name__)
 MAX_NUMBERS = 5_000
+SAFE_CONTACT_REFUSED = (
+    "safe_contact_confirmed: tick this to send an end-of-support survey; it goes only to "
+    "people who said a text is a safe way to reach them, checked with them again"
+)
 
 
 class RowProblem(msgspec.Struct, frozen=True):
@@ -111,6 +117,13 @@ async def _check_scope(session: AsyncSession, service_name: str, actor: Staff | 
         raise NotFound(f"service: no service named {service_name!r}")
 
 
+async def needs_safe_contact(session: AsyncSession, survey_slug: str) -> bool:
+    """An exit survey's invitation goes to someone whose safety may have changed since
+    intake (OUTCOMES.md rule R1): staff confirm contact is safe before it is sent."""
+    kind = await session.scalar(select(Survey.kind).where(Survey.slug == survey_slug))
+    return kind == EXIT
+
+
 def check_numbers(rows: list[tuple[int, str]]) -> CheckedNumbers:
     """Validate rows without sending or storing anything (the console's preview step)."""
     if not 1 <= len(rows) <= MAX_NUMBERS:
@@ -130,12 +143,17 @@ async def queue_invitations(
     actor: Staff | None,
     expires_on: date | None = None,
     dropped_invalid: int = 0,
+    safe_contact_confirmed: bool = False,
 ) -> QueuedBatch:
     """Create the batch, one single-use link (channel sms) and one message row per valid,
     not opted-out UK mobile, in one commit; returns the sealed jobs to enqueue after it.
-    `dropped_invalid` counts invalid rows a console check already took out."""
+    `dropped_invalid` counts invalid rows a console check already took out. An exit
+    survey is sent only when staff confirm it is safe to text each person now."""
     checked = check_numbers(rows)
     await _check_scope(session, service_name, actor)
+    exit_survey = await needs_safe_contact(session, survey_slug)
+    if exit_survey and not safe_contact_confirmed:
+        raise InvalidInput(SAFE_CONTACT_REFUSED)
     master_key = master_keys[0]
     stopped = await store.opted_out_among(
         session, [number_key(key, n) for n in checked.valid for key in master_keys]
@@ -147,6 +165,7 @@ async def queue_invitations(
         requested=len(rows) + dropped_invalid,
         invalid=len(checked.invalid) + dropped_invalid,
         opted_out=len(checked.valid) - len(recipients),
+        safe_contact_confirmed=len(recipients) if exit_survey else 0,
         created_on=clock.today_london(),
     )
     sealed: list[tuple[str, str]] = []  # (idempotency key, sealed recipient)

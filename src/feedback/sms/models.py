@@ -54,6 +54,9 @@ class SmsInvitationBatch(Base):
     requested: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     opted_out: Mapped[int] = mapped_column(Integer, default=0)
+    # Exit-survey invitations sent after staff confirmed safe contact for each person:
+    # the count is all that is kept (who it was is never stored anywhere).
+    safe_contact_confirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_on: Mapped[date] = mapped_column(Date)
 
 

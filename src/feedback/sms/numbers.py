@@ -17,6 +17,9 @@ from feedback.crypto.master import derive_key
 from feedback.sms.errors import InboundMalformed, NumberInvalid
 
 UK_COUNTRY_CODE = 44
+# Ofcom keeps 07700 900000 to 900999 for drama and examples: never a real phone, so the
+# console's example number lies there, and a row holding one is told why it is skipped.
+DRAMA_MOBILES = range(7700900000, 7700901000)
 
 
 def parse_uk_mobile(raw: str) -> str:
@@ -25,6 +28,8 @@ def parse_uk_mobile(raw: str) -> str:
         number = phonenumbers.parse(raw.strip(), "GB")
     except phonenumbers.NumberParseException:
         raise NumberInvalid("not a phone number") from None
+    if number.country_code == UK_COUNTRY_CODE and number.national_number in DRAMA_MOBILES:
+        raise NumberInvalid("an example number (Ofcom keeps 07700 900xxx for drama), not a phone")
     if number.country_code != UK_COUNTRY_CODE or not phonenumbers.is_valid_number(number):
         raise NumberInvalid("not a valid UK number")
     if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:

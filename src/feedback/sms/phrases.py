@@ -54,6 +54,34 @@ PHRASES: dict[str, dict[str, str]] = {
         "pl": "Dziękujemy. Twój kod potwierdzenia to {code}. Zachowaj go, aby móc wycofać "
         "odpowiedzi lub zobaczyć, co się zmieniło: {url}",
     },
+    # The end-of-support survey's first text after the welcome: her code from the start of
+    # support, so both sets of answers count together.
+    "pairing_ask": {
+        "en": "If you kept the code from the questions you answered when your support "
+        "started, reply with it now, so your answers then and now are counted together. "
+        "It does not tell anyone who you are. Or reply SKIP.",
+        "ar": "إن احتفظت بالرمز من الأسئلة التي أجبت عنها عند بدء الدعم، أرسله الآن لتُحسب "
+        "إجاباتك آنذاك والآن معًا. الرمز لا يكشف هويتك لأحد. أو أرسل SKIP.",
+        "pl": "Jeśli masz kod z pytań z początku wsparcia, odpisz nim teraz, aby odpowiedzi "
+        "z wtedy i z teraz policzono razem. Kod nie mówi nikomu, kim jesteś. Albo odpisz SKIP.",
+    },
+    "pairing_retry": {
+        "en": "Check the code and reply with it again, or reply SKIP.",
+        "ar": "تحقق من الرمز وأرسله مرة أخرى، أو أرسل SKIP.",
+        "pl": "Sprawdź kod i odpisz nim ponownie albo odpisz SKIP.",
+    },
+    "pairing_kept": {
+        "en": "Thank you, your answers then and now will be counted together.",
+        "ar": "شكرًا لك، ستُحسب إجاباتك آنذاك والآن معًا.",
+        "pl": "Dziękujemy, odpowiedzi z wtedy i z teraz zostaną policzone razem.",
+    },
+    "pairing_no_more": {
+        "en": "Sorry, no more codes can be checked from this phone for now. Your answers "
+        "will be counted on their own.",
+        "ar": "عذرًا، لا يمكن التحقق من رموز أخرى من هذا الهاتف الآن. ستُحسب إجاباتك وحدها.",
+        "pl": "Niestety z tego telefonu nie można teraz sprawdzić więcej kodów. Odpowiedzi "
+        "zostaną policzone osobno.",
+    },
 }
 LANGUAGES = ("en", "ar", "pl")
 

@@ -23,13 +23,28 @@ from feedback.reports.suppression import operational_count
 from feedback.settings import Settings
 from feedback.sms.api_routes import enqueue_sends
 from feedback.sms.delivery import batch_summary
-from feedback.sms.invitations import check_numbers, numbers_from_csv, queue_invitations
-from feedback.sms.preview import new_preview, open_preview, seal_preview
+from feedback.sms.invitations import (
+    RowProblem,
+    check_numbers,
+    needs_safe_contact,
+    numbers_from_csv,
+    queue_invitations,
+)
+from feedback.sms.preview import Preview, new_preview, open_preview, seal_preview
 from feedback.surveys.service import list_surveys
+from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
 
 BASE = "/staff/sms"
 MAX_UPLOAD_BYTES = 200_000
+UPLOAD_FORM = FormLabels(
+    "numbers",
+    {"survey": "Survey", "service": "Service", "numbers": "CSV file of mobile numbers"},
+)
+SEND_FORM = FormLabels(
+    "safe_contact_confirmed",
+    {"safe_contact_confirmed": "Safe contact confirmed for everyone on this list"},
+)
 
 
 @dataclass
@@ -42,6 +57,7 @@ class UploadForm:
 @dataclass
 class SendForm:
     sealed: str = ""
+    safe_contact_confirmed: str = ""
 
 
 class SmsInvitationPages(Controller):
@@ -78,23 +94,13 @@ class SmsInvitationPages(Controller):
             requested=len(rows),
             invalid=len(checked.invalid),
         )
-        return Template(
-            "staff/sms_check.html",
-            context={
-                "staff": staff,
-                "survey": data.survey,
-                "service": data.service,
-                "rows": len(rows),
-                "valid": len(checked.valid),
-                "problems": checked.invalid,
-                "sealed": seal_preview(master_keys[0], preview) if checked.valid else "",
-            },
-        )
+        return await _check_page(db, staff, master_keys, preview, checked.invalid)
 
     @post("/send", media_type=MediaType.HTML)
     async def send(
         self,
         data: Annotated[SendForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        request: Request[Any, Any, Any],
         db: AsyncSession,
         staff: Staff,
         settings: Settings,
@@ -105,16 +111,21 @@ class SmsInvitationPages(Controller):
             preview = open_preview(master_keys, data.sealed, staff_id=staff.id)
         except InvalidInput as problem:
             return await _form(db, staff, UploadForm(), problem.message, status=400)
-        queued = await queue_invitations(
-            db,
-            settings,
-            master_keys=master_keys,
-            survey_slug=preview.survey,
-            service_name=preview.service,
-            rows=list(enumerate(preview.numbers, start=1)),
-            actor=staff,
-            dropped_invalid=preview.invalid,
-        )
+        try:
+            queued = await queue_invitations(
+                db,
+                settings,
+                master_keys=master_keys,
+                survey_slug=preview.survey,
+                service_name=preview.service,
+                rows=list(enumerate(preview.numbers, start=1)),
+                actor=staff,
+                dropped_invalid=preview.invalid,
+                safe_contact_confirmed=data.safe_contact_confirmed == "yes",
+            )
+        except InvalidInput as problem:  # not confirmed: the same check page, saying why
+            _keep_csrf_token(request)
+            return await _check_page(db, staff, master_keys, preview, [], error=problem.message)
         await enqueue_sends(queue, queued)
         return Redirect(f"{BASE}/batches/{queued.outcome.batch_id}", status_code=303)
 
@@ -133,8 +144,35 @@ class SmsInvitationPages(Controller):
         )
 
 
+async def _check_page(
+    db: AsyncSession,
+    staff: Staff,
+    master_keys: tuple[bytes, ...],
+    preview: Preview,
+    problems: list[RowProblem],
+    error: str | None = None,
+) -> Template:
+    """The rows checked and the send button; an exit survey's asks for safe contact."""
+    return Template(
+        "staff/sms_check.html",
+        status_code=400 if error else 200,
+        context={
+            "staff": staff,
+            "survey": preview.survey,
+            "service": preview.service,
+            "rows": preview.requested,
+            "valid": len(preview.numbers),
+            "invalid": preview.invalid,
+            "problems": problems,
+            "safe_contact": await needs_safe_contact(db, preview.survey),
+            **SEND_FORM.context(error),
+            "sealed": seal_preview(master_keys[0], preview) if preview.numbers else "",
+        },
+    )
+
+
 def _keep_csrf_token(request: Request[Any, Any, Any]) -> None:
-    """Litestar leaves the CSRF token of a multipart POST out of the page it renders, so the
+    """Litestar leaves the CSRF token of a POST out of the page it renders, so the
     forms on the answer page would be refused; the cookie's token is the one to reuse."""
     state = ScopeState.from_scope(request.scope)
     config = request.app.csrf_config
@@ -168,15 +206,13 @@ async def _check_service(db: AsyncSession, staff: Staff, service: str) -> None:
 async def _form(
     db: AsyncSession, staff: Staff, form: UploadForm, error: str | None, status: int = 200
 ) -> Template:
-    field = error.split(":", 1)[0] if error and ":" in error else "numbers"
     return Template(
         "staff/sms_invitations.html",
         status_code=status,
         context={
             "staff": staff,
             "form": form,
-            "error": error,
-            "error_field": field,
+            **UPLOAD_FORM.context(error),
             "surveys": await list_surveys(db),
             "services": await list_services(db, only=staff.service_scope()),
         },

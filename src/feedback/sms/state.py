@@ -45,6 +45,10 @@ class ConversationState(msgspec.Struct, kw_only=True):
     form: dict[str, list[str]] = {}
     retries: int = 0
     texts: int = 0
+    # An end-of-support survey first waits for her code from the start of support; once
+    # checked it is kept here, inside the sealed state, until the answers are stored.
+    awaiting_code: bool = False
+    pairing_code: str = ""
 
 
 class NumberKeys(msgspec.Struct, frozen=True):

@@ -46,3 +46,21 @@ class SurveyVersion(Base):
 @event.listens_for(SurveyVersion, "before_update")
 def _versions_are_immutable(_mapper: Any, _connection: Any, target: SurveyVersion) -> None:
     raise Conflict(f"survey version {target.number} is published and cannot change")
+
+
+class SurveyDraft(Base):
+    """A survey being authored in the console: the same YAML definition a file holds, kept
+    until it is published (then it is deleted) or discarded. It may break the survey rules
+    (that is what drafting is for), but it always decodes as a definition."""
+
+    __tablename__ = "survey_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    definition: Mapped[str] = mapped_column(Text)
+    started_from: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -57,6 +57,15 @@ class SurveySource(msgspec.Struct, frozen=True):
         )
 
 
+def is_core_data_set(data: bytes) -> bool:
+    """Whether a document that is not a survey is the core data set (its own top-level keys)."""
+    try:
+        document = msgspec.yaml.decode(data)
+    except (msgspec.MsgspecError, RecursionError, ValueError, TypeError):
+        return False
+    return isinstance(document, dict) and {"phrases", "scales"} <= document.keys()
+
+
 class PreparedSurvey(msgspec.Struct, frozen=True):
     file: str
     checked: CheckedSurvey
@@ -99,8 +108,21 @@ def prepare(sources: Sequence[SurveySource]) -> list[PreparedSurvey]:
     return prepared
 
 
+CORE_INSTEAD = (
+    "this is the core data set (core.yaml), not a survey. Every survey reads it from "
+    "surveys/core.yaml, so it changes with the code, not by upload (the console shows it "
+    "under Surveys, Core data set). Upload a survey file instead, such as "
+    "service-satisfaction.yaml"
+)
+
+
 def _prepare_one(source: SurveySource, cores: dict[Path, CoreDataSet]) -> PreparedSurvey:
-    definition = decode_yaml(source.data, SurveyDefinition, file=source.file)
+    try:
+        definition = decode_yaml(source.data, SurveyDefinition, file=source.file)
+    except SurveyInvalid:
+        if is_core_data_set(source.data):
+            raise SurveyInvalid([Problem(source.file, "", CORE_INSTEAD)]) from None
+        raise
     if source.core_path not in cores:
         cores[source.core_path] = load_core(source.core_path)
     checked = check_survey(definition, cores[source.core_path], file=source.file)

@@ -3,9 +3,10 @@ preview that submits nothing, the diff between versions, and (lead) publish by u
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -18,10 +19,12 @@ from feedback.errors import FeedbackError, NotFound
 from feedback.responses import journey
 from feedback.responses.form_view import build_form
 from feedback.surveys import service
+from feedback.surveys.core import load_core
 from feedback.surveys.definition import question_type
 from feedback.surveys.errors import SurveyInvalid
 from feedback.surveys.models import Survey, SurveyVersion
-from feedback.surveys.publishing import CONTENT_ROOT
+from feedback.surveys.publishing import CONTENT_ROOT, SurveySource, prepare
+from feedback.surveys.schemas import ValidationReport
 from feedback.web.guards import requires_role
 
 MAX_UPLOAD_BYTES = 200_000
@@ -38,6 +41,8 @@ class SurveysPages(Controller):
                 "staff": staff,
                 "surveys": await service.list_surveys(db),
                 "problems": None,
+                "checking": False,
+                "checked": None,
                 "outcome": None,
             },
         )
@@ -48,18 +53,24 @@ class SurveysPages(Controller):
         db: AsyncSession,
         staff: Staff,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        request: Request[Any, Any, Any],
     ) -> Template:
-        """The same rules and errors as `feedback surveys publish`, for an uploaded file."""
+        """The same rules and errors as `feedback surveys publish` (or, with the "check"
+        button, `feedback surveys validate`) for an uploaded file."""
         content = await data.read(MAX_UPLOAD_BYTES + 1)
+        checking = (await request.form()).get("action") == "check"
         problems: list[str] | None = None
-        outcome = None
+        outcome = checked = None
         if len(content) > MAX_UPLOAD_BYTES:
             problems = [f"{data.filename}: larger than {MAX_UPLOAD_BYTES // 1000} KB"]
         else:
             try:
-                outcome = await service.publish_survey_document(
-                    db, content, content_root=CONTENT_ROOT, actor_id=staff.id
-                )
+                if checking:
+                    checked = await asyncio.to_thread(_check_upload, content, data.filename)
+                else:
+                    outcome = await service.publish_survey_document(
+                        db, content, content_root=CONTENT_ROOT, actor_id=staff.id
+                    )
             except SurveyInvalid as invalid:
                 problems = [str(problem) for problem in invalid.problems]
             except FeedbackError as error:
@@ -71,7 +82,23 @@ class SurveysPages(Controller):
                 "staff": staff,
                 "surveys": await service.list_surveys(db),
                 "problems": problems,
+                "checking": checking,
+                "checked": checked,
                 "outcome": outcome,
+            },
+        )
+
+    @get("/core-data-set", media_type=MediaType.HTML)
+    async def core_data_set(self, staff: Staff) -> Template:
+        """The core data set, read-only: it is read from surveys/core.yaml and changes in git."""
+        core = load_core(CONTENT_ROOT / "surveys" / "core.yaml")
+        return Template(
+            "staff/survey_core.html",
+            context={
+                "staff": staff,
+                "core": core,
+                "question_type": question_type,
+                "in_language": journey.in_language,
             },
         )
 
@@ -135,3 +162,11 @@ class SurveysPages(Controller):
             "entry": "",
         }
         return Template("public/questions.html", context=context)
+
+
+def _check_upload(content: bytes, filename: str) -> ValidationReport:
+    """Every publishing rule for one uploaded file, storing nothing."""
+    name = filename or "(uploaded)"
+    item = prepare([SurveySource.from_bytes(content, content_root=CONTENT_ROOT, file=name)])[0]
+    slug = item.checked.published.definition.slug
+    return ValidationReport(item.file, slug, item.checked.warnings)

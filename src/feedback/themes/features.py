@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CHAR_RANGE", "WORD_RANGE", "char_grams", "normalise", "word_grams"]
+__all__ = ["CHAR_RANGE", "WORD_RANGE", "char_grams", "normalise", "word_char_grams", "word_grams"]
 
 WORD_RANGE = (1, 2)
 CHAR_RANGE = (2, 5)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -34,15 +33,21 @@ def word_grams(text: str) -> list[str]:
     return grams
 
 
+def word_char_grams(word: str) -> list[str]:
+    """Character n-grams of one space-padded word: a text's are the union of its words'
+    (so tagging can reuse a word's grams, learned.py)."""
+    low, high = CHAR_RANGE
+    padded = f" {word} "
+    length = len(padded)
+    grams: list[str] = []
+    for size in range(low, min(high, length) + 1):
+        grams += [padded[i : i + size] for i in range(length - size + 1)]
+    return grams
+
+
 def char_grams(text: str) -> list[str]:
     """Character n-grams inside each space-padded word (scikit-learn's `char_wb`)."""
-    low, high = CHAR_RANGE
     grams: list[str] = []
-    for word in _SPACE.split(text):
-        if not word:
-            continue
-        padded = f" {word} "
-        length = len(padded)
-        for size in range(low, min(high, length) + 1):
-            grams += [padded[i : i + size] for i in range(length - size + 1)]
+    for word in text.split():
+        grams += word_char_grams(word)
     return grams

@@ -21,9 +21,11 @@ from feedback.themes import review
 from feedback.themes.api_routes import REVIEW_ROLES
 from feedback.themes.schemas import ThemeDecision
 from feedback.themes.taxonomy import load_taxonomy
+from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+DECISION_FORM = FormLabels("theme_id", {"question_id": "Answer", "theme_id": "Theme"})
 REASONS = {
     "not_english": "The text is not in English, so the tagger could not read it.",
     "unreadable": "The response's key period was destroyed; it cannot be opened.",
@@ -107,7 +109,6 @@ class ThemeReviewPages(Controller):
             "themes": load_taxonomy().themes,
             "answers": answers,
             "notice": notice,
-            "error": error,
-            "error_field": "theme_id",
+            **DECISION_FORM.context(error),
         }
         return Template("staff/theme_review.html", status_code=status, context=context)

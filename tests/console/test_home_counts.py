@@ -1,0 +1,68 @@
+"""The console home's counts are the reports' (issue 21): this month's responses are the
+release's protected figure (rounded under round5, `c` where the report hides it), and the
+expiring-links to-do says how many links are left only when no batch's used count is small."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import msgspec
+from litestar import Litestar
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback import clock
+from feedback.auth.accounts import as_staff, user_by_email
+from feedback.console.service import home_for
+from feedback.links import service as links
+from feedback.links.models import Link
+from feedback.reports.schemas import ReportFilter
+from feedback.reports.service import survey_report
+from feedback.settings import Settings
+from tests.factories import create_staff
+from tests.reports.conftest import SLUG, submit, survey_version_id  # noqa: F401 - fixture
+
+
+async def test_this_month_is_the_reports_figure_under_rounding(
+    db: AsyncSession,
+    app: Litestar,
+    settings: Settings,
+    survey_version_id: int,  # noqa: F811
+) -> None:
+    for _ in range(7):
+        await submit(db, app, settings, service="Own Service", answers={"felt_believed": 4})
+    await create_staff(db, role="lead", email="lead@example.org")
+    lead = as_staff(await user_by_email(db, "lead@example.org"))
+    rounded = msgspec.structs.replace(settings, report_rounding="round5")
+    month = clock.today_london().strftime("%Y-%m")
+    report = await survey_report(
+        db, lead, SLUG, filters=ReportFilter(period=month), settings=rounded
+    )
+    assert report.responses == "5"  # 7 rounds to 5: the home page must not say 7
+    assert (await home_for(db, lead, rounded)).responses_this_month == "5"
+    assert (await home_for(db, lead, settings)).responses_this_month == "7"
+
+
+async def test_links_left_are_counted_only_when_every_batch_was_well_used(
+    db: AsyncSession,
+    settings: Settings,
+    survey_version_id: int,  # noqa: F811
+) -> None:
+    soon = clock.today_london() + timedelta(days=2)
+    made = await links.create_links(
+        db, survey_slug=SLUG, service_name="Own Service", count=8, expires_on=soon, base_url="x"
+    )
+    await create_staff(db, role="lead", email="lead@example.org")
+    lead = as_staff(await user_by_email(db, "lead@example.org"))
+
+    async def use(count: int) -> list[str]:
+        unused = (Link.batch_id == made.batch_id, Link.used.is_(False))
+        chosen = list(await db.scalars(select(Link.id).where(*unused).limit(count)))
+        await db.execute(update(Link).where(Link.id.in_(chosen)).values(used=True))
+        await db.commit()
+        figures = await home_for(db, lead, settings)
+        return [item.text for item in figures.to_dos if "expire" in item.text]
+
+    # 2 of 8 used: "6 unused" would say 2 answered, which the batches page hides.
+    assert await use(2) == ["Unused links in 1 batch expire within 7 days."]
+    assert await use(3) == ["3 unused links in 1 batch expire within 7 days."]
