@@ -88,7 +88,7 @@ async def test_audit_log_filters_and_exports_with_its_own_record(
 async def test_a_bad_date_filter_is_named(lead: Client) -> None:
     page = await lead.get("/staff/admin/audit?since=yesterday")
     assert page.status_code == 400
-    assert "since: enter a date" in page.text
+    assert "From: enter a date" in page.text  # the label, not the parameter
 
 
 async def test_key_periods_show_status_and_no_key_material(

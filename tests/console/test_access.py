@@ -133,6 +133,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "POST /staff/admin/accounts/{user_id:int}/reset-password": ONLY_LEAD,
     "GET /staff/admin/tokens": ONLY_LEAD,
     "POST /staff/admin/tokens": ONLY_LEAD,
+    "GET /staff/admin/tokens/{token_id:int}/revoke": ONLY_LEAD,
     "POST /staff/admin/tokens/{token_id:int}/revoke": ONLY_LEAD,
     # Pages other helpers added in parallel, entered here from their routes' guards while
     # they were being built; their owners confirm these lines at integration.

@@ -33,8 +33,13 @@ async def test_a_token_is_shown_once_then_listed_without_its_secret(
     works = await lead.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert works.status_code == 200, works.text
 
-    revoked = await submit(lead, "/staff/admin/tokens", f"/staff/admin/tokens/{row.id}/revoke", {})
-    assert revoked.status_code == 200 and "revoked" in revoked.text
+    revoke = f"/staff/admin/tokens/{row.id}/revoke"
+    asked = await submit(lead, "/staff/admin/tokens", revoke, {})  # no confirmation: asks
+    assert "stops working at once" in asked.text and "Yes, revoke the token" in asked.text
+    still = await lead.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert still.status_code == 200
+    revoked = await submit(lead, revoke, revoke, {"confirm": "yes"})
+    assert revoked.status_code == 200 and f"Token {row.id} revoked." in revoked.text
     refused = await lead.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 401
     actions = list(await db.scalars(select(AuditEvent.action)))

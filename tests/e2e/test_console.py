@@ -94,7 +94,9 @@ def test_done_when(new_page: NewPage, console: LiveServer) -> None:
     sign_in(lead, console, "lead@example.org", axe=True)
     lead.goto(console.url("/staff/surveys"))
     lead.set_input_files("#definition", str(SURVEY_FILE))
-    lead.get_by_role("button", name="Check and publish").click()
+    lead.get_by_role("button", name="Check, then publish…").click()
+    assert "It cannot be changed or removed afterwards" in lead.inner_text(".warning")
+    lead.get_by_role("button", name="Publish version 1").click()
     assert "Published service-satisfaction version 1" in lead.inner_text(".notice")
     run(console, "keys", "init")  # key operations stay on the command line
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth import accounts, password_links
 from feedback.auth.models import ROLES
 from feedback.auth.schemas import AccountOut, Staff
-from feedback.errors import FeedbackError, Forbidden
+from feedback.errors import FeedbackError, Forbidden, NotFound
 from feedback.organisations.service import list_services
 from feedback.settings import Settings
 from feedback.web.confirm import Confirmation, confirmation_page, confirmed
@@ -223,6 +223,30 @@ class AccountPages(Controller):
         )
 
 
+async def _token_revoke_page(db: AsyncSession, staff: Staff, token_id: int) -> Template:
+    """What revoking an API token does, said before it is done."""
+    found = [t for t in await accounts.list_api_tokens(db) if t.id == token_id]
+    if not found or found[0].revoked_at is not None:
+        raise NotFound("no such live token")
+    token = found[0]
+    return confirmation_page(
+        staff,
+        Confirmation(
+            title=f"Revoke API token {token.id} of {token.email}?",
+            happens=[
+                f"Token {token.id} stops working at once: every program that uses it to read "
+                "reports or send invitations is refused from now on.",
+                "What was done with it stays in the audit log.",
+                "A revoked token cannot be made to work again: make a new one instead.",
+            ],
+            action=f"/staff/admin/tokens/{token.id}/revoke",
+            button="Yes, revoke the token",
+            back="/staff/admin/tokens",
+            back_words="No, keep it",
+        ),
+    )
+
+
 class TokenPages(Controller):
     path = "/staff/admin/tokens"
     guards = [requires_role("lead")]
@@ -242,8 +266,16 @@ class TokenPages(Controller):
             return await self._page(db, staff, error=error.message, status=400)
         return await self._page(db, staff, created=(data.email, token))
 
+    @get("/{token_id:int}/revoke", media_type=MediaType.HTML)
+    async def revoke_confirmation(self, db: AsyncSession, staff: Staff, token_id: int) -> Template:
+        return await _token_revoke_page(db, staff, token_id)
+
     @post("/{token_id:int}/revoke", media_type=MediaType.HTML)
-    async def revoke(self, db: AsyncSession, staff: Staff, token_id: int) -> Template:
+    async def revoke(
+        self, db: AsyncSession, staff: Staff, token_id: int, request: Request[Any, Any, Any]
+    ) -> Template:
+        if not await confirmed(request):
+            return await _token_revoke_page(db, staff, token_id)
         await accounts.revoke_api_token_by_id(db, token_id, actor_id=staff.id)
         return await self._page(db, staff, notice=f"Token {token_id} revoked.")
 

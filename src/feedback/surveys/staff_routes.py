@@ -10,7 +10,7 @@ from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, NotFound
 from feedback.responses import journey
 from feedback.responses.form_view import build_form
-from feedback.surveys import service
+from feedback.surveys import drafts, service
 from feedback.surveys.core import load_core
 from feedback.surveys.definition import question_type
 from feedback.surveys.errors import SurveyInvalid
@@ -43,7 +43,6 @@ class SurveysPages(Controller):
                 "problems": None,
                 "checking": False,
                 "checked": None,
-                "outcome": None,
             },
         )
 
@@ -54,23 +53,25 @@ class SurveysPages(Controller):
         staff: Staff,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
         request: Request[Any, Any, Any],
-    ) -> Template:
-        """The same rules and errors as `feedback surveys publish` (or, with the "check"
-        button, `feedback surveys validate`) for an uploaded file."""
+    ) -> Template | Redirect:
+        """The same rules and errors as `feedback surveys validate` for an uploaded file. With
+        the "check" button that is all; to publish, a file that meets every rule is opened as
+        a draft and the lead is taken to the page that says what publishing will do (it cannot
+        be undone), the same confirmation a survey written in the browser goes through."""
         content = await data.read(MAX_UPLOAD_BYTES + 1)
         checking = (await request.form()).get("action") == "check"
         problems: list[str] | None = None
-        outcome = checked = None
+        checked = None
         if len(content) > MAX_UPLOAD_BYTES:
             problems = [f"{data.filename}: larger than {MAX_UPLOAD_BYTES // 1000} KB"]
         else:
             try:
-                if checking:
-                    checked = await asyncio.to_thread(_check_upload, content, data.filename)
-                else:
-                    outcome = await service.publish_survey_document(
-                        db, content, content_root=CONTENT_ROOT, actor_id=staff.id
+                checked = await asyncio.to_thread(_check_upload, content, data.filename)
+                if not checking:
+                    draft_id = await drafts.create_from_upload(
+                        db, content, filename=data.filename, actor_id=staff.id
                     )
+                    return Redirect(f"/staff/surveys/drafts/{draft_id}/publish", status_code=303)
             except SurveyInvalid as invalid:
                 problems = [str(problem) for problem in invalid.problems]
             except FeedbackError as error:
@@ -83,8 +84,7 @@ class SurveysPages(Controller):
                 "surveys": await service.list_surveys(db),
                 "problems": problems,
                 "checking": checking,
-                "checked": checked,
-                "outcome": outcome,
+                "checked": checked if checking else None,
             },
         )
 
