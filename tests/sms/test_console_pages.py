@@ -89,7 +89,8 @@ async def test_sending_a_check_queues_the_batch_and_shows_its_counts(
     assert '<th scope="row">Rows in the upload</th><td>4</td>' in batch.text
     assert '<th scope="row">Not valid UK mobiles</th><td>2</td>' in batch.text
     # Two delivered: counts about the people texted show only from the threshold (issue 21).
-    assert '<th scope="row">Delivered</th><td>fewer than 5</td>' in batch.text
+    assert '<th scope="row">Delivered</th><td>withheld</td>' in batch.text
+    assert "fewer than 5 people (0 included)" in batch.text
     assert "7700" not in batch.text and "7412" not in batch.text
     assert len(read_outbox(settings)) == 2
 

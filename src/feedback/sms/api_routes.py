@@ -13,7 +13,7 @@ from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
 from feedback.queue import JobQueue
 from feedback.settings import Settings
-from feedback.sms.delivery import BatchSummary, batch_summary
+from feedback.sms.delivery import ShownBatch, batch_summary, shown_batch
 from feedback.sms.invitations import (
     InvitationsQueued,
     QueuedBatch,
@@ -87,9 +87,13 @@ class SmsInvitationsApi(Controller):
         return queued.outcome
 
     @get("/invitations/{batch_id:int}")
-    async def batch(self, db: AsyncSession, staff: Staff, batch_id: int) -> BatchSummary:
-        """A batch's counts and delivery statuses (numbers are never kept)."""
-        return await batch_summary(db, batch_id, actor=staff)
+    async def batch(
+        self, db: AsyncSession, staff: Staff, settings: Settings, batch_id: int
+    ) -> ShownBatch:
+        """A batch's counts by delivery status (numbers are never kept); counts about people
+        are protected together, as on the console page."""
+        summary = await batch_summary(db, batch_id, actor=staff)
+        return shown_batch(summary, settings.suppression_threshold)
 
 
 async def enqueue_sends(queue: JobQueue, queued: QueuedBatch) -> None:

@@ -9,6 +9,7 @@ before its turn). A status never moves backwards: callbacks can arrive out of or
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import msgspec
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.schemas import Staff
 from feedback.errors import NotFound
 from feedback.links.models import LinkBatch
+from feedback.reports.disclosure import LinearView, is_pinned
 from feedback.sms.models import SmsInvitationBatch, SmsInvitationMessage
 from feedback.sms.provider import StatusUpdate
 
@@ -105,4 +107,84 @@ async def batch_summary(session: AsyncSession, batch_id: int, *, actor: Staff) -
         failed=statuses.get("failed", 0),
         skipped=statuses.get("skipped", 0),
         statuses=dict(sorted(statuses.items())),
+    )
+
+
+# Counts about the people texted. "Rows in the upload" and "not valid" are the uploader's
+# own file and are shown as they are; rows less invalid is then a known total of people
+# (opted out before + invitations), and invitations split by status.
+PEOPLE_COUNTS = ("opted_out", "messages", "pending", "delivered", "failed", "skipped")
+# The reader's unknowns: 0 opted out before, 1-4 the invitations by status.
+_MEMBERS = {
+    "opted_out": (0,),
+    "messages": (1, 2, 3, 4),
+    "pending": (1,),
+    "delivered": (2,),
+    "failed": (3,),
+    "skipped": (4,),
+}
+
+
+class ShownBatch(msgspec.Struct, frozen=True):
+    """A batch as staff and API tokens see it. A count about people is null when withheld:
+    fewer than `threshold` (0 included: a small batch is often handed to people known by
+    name), or held back so that such a count cannot be worked out from the others."""
+
+    batch_id: int
+    created_on: str
+    requested: int
+    invalid: int
+    threshold: int
+    opted_out: int | None
+    messages: int | None
+    pending: int | None
+    delivered: int | None
+    failed: int | None
+    skipped: int | None
+
+
+def protect_people_counts(
+    counts: Mapping[str, int], *, listed: int, threshold: int
+) -> dict[str, int | None]:
+    """`counts` (every name of PEOPLE_COUNTS) with the withheld ones as None.
+
+    Every count under the threshold is withheld; then, while the reader's linear program
+    (listed = opted out + invitations, invitations = the statuses, shown counts exact,
+    nothing negative) narrows a withheld count of 1 to threshold-1 to an interval narrower
+    than the threshold, the smallest shown count is withheld too. A list under the
+    threshold shows nothing about its people (the uploader knows the list's size)."""
+    hidden = {name for name in PEOPLE_COUNTS if counts[name] < threshold or listed < threshold}
+    while _exposed(counts, hidden, listed=listed, threshold=threshold):
+        shown = [name for name in PEOPLE_COUNTS if name not in hidden]
+        hidden.add(min(shown, key=lambda name: (counts[name], name)))
+    return {name: None if name in hidden else counts[name] for name in PEOPLE_COUNTS}
+
+
+def _exposed(counts: Mapping[str, int], hidden: set[str], *, listed: int, threshold: int) -> bool:
+    if len(hidden) == len(PEOPLE_COUNTS):
+        return False  # only the list's size is known: every count spans 0..listed
+    view = LinearView(5)
+    view.add_sum(range(5), listed, listed)
+    for name in PEOPLE_COUNTS:
+        if name not in hidden:
+            view.add_sum(_MEMBERS[name], counts[name], counts[name])
+    return any(
+        is_pinned(view.interval(_MEMBERS[name]), threshold)
+        for name in sorted(hidden)
+        if 0 < counts[name] < threshold
+    )
+
+
+def shown_batch(summary: BatchSummary, threshold: int) -> ShownBatch:
+    counts = {name: getattr(summary, name) for name in PEOPLE_COUNTS}
+    shown = protect_people_counts(
+        counts, listed=summary.requested - summary.invalid, threshold=threshold
+    )
+    return ShownBatch(
+        batch_id=summary.batch_id,
+        created_on=summary.created_on,
+        requested=summary.requested,
+        invalid=summary.invalid,
+        threshold=threshold,
+        **shown,
     )

@@ -27,6 +27,7 @@ from feedback.links.service import create_links
 from feedback.organisations.models import Service
 from feedback.settings import Settings
 from feedback.sms import state as store
+from feedback.sms.delivery import PEOPLE_COUNTS, protect_people_counts
 from feedback.sms.errors import NumberInvalid
 from feedback.sms.models import SmsInvitationBatch, SmsInvitationMessage
 from feedback.sms.numbers import number_key, parse_uk_mobile
@@ -49,13 +50,15 @@ class RowProblem(msgspec.Struct, frozen=True):
 
 class InvitationsQueued(msgspec.Struct, frozen=True):
     """A batch accepted for sending; `mode` says the messages go out in the background
-    (follow them at GET /api/v1/sms/invitations/{batch_id})."""
+    (follow them at GET /api/v1/sms/invitations/{batch_id}). `opted_out` and `queued` are
+    counts about people, null when withheld (`delivery.protect_people_counts`)."""
 
     batch_id: int
     requested: int
     invalid: list[RowProblem]
-    opted_out: int
-    queued: int
+    threshold: int
+    opted_out: int | None
+    queued: int | None
     mode: str = "background"
 
 
@@ -204,13 +207,24 @@ async def queue_invitations(
     )
     await session.commit()
     log.info("sms invitations queued", extra={"queued": len(sealed)})
+    shown = protect_people_counts(
+        {
+            **dict.fromkeys(PEOPLE_COUNTS, 0),
+            "opted_out": batch.opted_out,
+            "messages": len(sealed),
+            "pending": len(sealed),
+        },
+        listed=batch.requested - batch.invalid,
+        threshold=settings.suppression_threshold,
+    )
     return QueuedBatch(
         outcome=InvitationsQueued(
             batch_id=batch.id,
             requested=batch.requested,
             invalid=checked.invalid,
-            opted_out=batch.opted_out,
-            queued=len(sealed),
+            threshold=settings.suppression_threshold,
+            opted_out=shown["opted_out"],
+            queued=shown["messages"],
         ),
         jobs=[
             SendJob(message_id=m.id, job_id=f"sms-invite:{m.idempotency_key}", sealed=box)

@@ -19,10 +19,9 @@ from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput, NotFound
 from feedback.organisations.service import list_services
 from feedback.queue import JobQueue
-from feedback.reports.suppression import operational_count
 from feedback.settings import Settings
 from feedback.sms.api_routes import enqueue_sends
-from feedback.sms.delivery import batch_summary
+from feedback.sms.delivery import PEOPLE_COUNTS, batch_summary, shown_batch
 from feedback.sms.invitations import (
     RowProblem,
     check_numbers,
@@ -34,6 +33,8 @@ from feedback.sms.preview import Preview, new_preview, open_preview, seal_previe
 from feedback.surveys.service import list_surveys
 from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
+
+WITHHELD = "withheld"  # the page's legend says what it covers
 
 BASE = "/staff/sms"
 MAX_UPLOAD_BYTES = 200_000
@@ -135,12 +136,13 @@ class SmsInvitationPages(Controller):
     ) -> Template:
         """Counts about the people texted show only at or above the threshold."""
         summary = await batch_summary(db, batch_id, actor=staff)
+        batch = shown_batch(summary, settings.suppression_threshold)
         shown = {
-            name: operational_count(getattr(summary, name), settings.suppression_threshold)
-            for name in ("opted_out", "messages", "pending", "delivered", "failed", "skipped")
+            name: WITHHELD if getattr(batch, name) is None else str(getattr(batch, name))
+            for name in PEOPLE_COUNTS
         }
         return Template(
-            "staff/sms_batch.html", context={"staff": staff, "batch": summary, "shown": shown}
+            "staff/sms_batch.html", context={"staff": staff, "batch": batch, "shown": shown}
         )
 
 
