@@ -54,10 +54,18 @@ def _responses_with_a_theme(live_server: LiveServer, page: Page) -> None:
 
 
 def _tagged(live_server: LiveServer) -> int:
+    """Responses to this survey tagged `believed` (the shared server also holds other
+    surveys' responses, for example the outcome journey's, which this page does not quote)."""
     path = Path(live_server.env["FEEDBACK_DATA_DIR"]) / "feedback.db"
     with sqlite3.connect(path) as db:
-        query = "SELECT count(DISTINCT response_id) FROM theme_tags WHERE theme_id = 'believed'"
-        return int(db.execute(query).fetchone()[0])
+        query = (
+            "SELECT count(DISTINCT t.response_id) FROM theme_tags t"
+            " JOIN responses r ON r.id = t.response_id"
+            " JOIN survey_versions v ON v.id = r.survey_version_id"
+            " JOIN surveys s ON s.id = v.survey_id"
+            " WHERE t.theme_id = 'believed' AND s.slug = ?"
+        )
+        return int(db.execute(query, (SURVEY,)).fetchone()[0])
 
 
 def _sign_in_as_lead(page: Page, live_server: LiveServer) -> None:

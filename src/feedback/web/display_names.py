@@ -22,7 +22,11 @@ from feedback.surveys.titles import survey_titles
 
 
 async def load_survey_titles(request: Request[Any, Any, Any]) -> None:
-    """A `before_request` hook for the console router."""
+    """A `before_request` hook for the console router (it runs after the router's guard).
+    Pages anyone may open (sign-in, set password) show no names, so they read nothing: the
+    sign-in page keeps working, and costs no query, whatever state the database is in."""
+    if getattr(request.state, "staff", None) is None:
+        return
     async with request.app.state.sessions() as session:
         request.state.survey_titles = await survey_titles(session)
         request.state.service_names = {s.id: s.name for s in await list_services(session)}
