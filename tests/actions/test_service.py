@@ -6,19 +6,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.actions import service
 from feedback.actions.public import list_published, published_for
 from feedback.actions.schemas import PublicFilter
 from feedback.auth.models import AuditEvent
+from feedback.auth.schemas import Staff
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
+from feedback.reports.models import ReportCell
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.actions.conftest import SLUG, People, draft_input
-from tests.reports.conftest import add_counts
+from tests.factories import create_service, create_staff
+from tests.reports.conftest import add_counts, service_id
 
 
 async def _published(
@@ -143,6 +146,52 @@ async def test_evidence_holds_suppressed_figures_not_raw_counts(
     shown = {line.label.split()[0]: line.shown for line in evidence.questions[0].answers}
     assert shown["1"] == "c"
     assert "2" not in shown.values()
+
+
+async def test_evidence_shows_no_figure_a_covering_managers_report_hides(
+    db: AsyncSession, people: People, settings: Settings, survey_version_id: int
+) -> None:
+    """A manager of two services reads their sum. The lead's release may show one service's
+    figure where that manager's hides it; a public record showing it would let the manager
+    subtract it from the sum and read the other service's small count."""
+    await create_service(db, "Third Service", boroughs=("hammersmith-fulham",))
+    third = await service_id(db, "Third Service")
+    both = await create_staff(
+        db,
+        role="service_manager",
+        email="both@example.org",
+        services=["Own Service", "Other Service"],
+    )
+    planted = {
+        (people.own, "westminster"): 40,
+        (people.other, "kensington-chelsea"): 2,
+        (third, "hammersmith-fulham"): 10,
+    }
+    await add_counts(
+        db,
+        survey_version_id,
+        {("felt_believed", "5", s, b, "2026-02", "web"): n for (s, b), n in planted.items()},
+    )
+    for (service_, borough), count in planted.items():  # the responses totals too
+        await db.execute(
+            update(ReportCell)
+            .where(ReportCell.service_id == service_, ReportCell.borough == borough)
+            .values(responses=count)
+        )
+    await db.commit()
+    manager = Staff(both.id, both.email, "service_manager", (people.own, people.other), True)
+
+    async def responses(reader: Staff) -> str:
+        filters = ReportFilter(period="2026-Q1", service_id=people.own)
+        report = await survey_report(db, reader, SLUG, filters=filters, settings=settings)
+        return report.responses
+
+    # The case this guards: the lead's report shows it, the two-service manager's hides it.
+    assert (await responses(people.lead), await responses(manager)) == ("40", "c")
+    record_id = await _published(db, people, settings)
+    evidence = (await service.get_record(db, people.lead, record_id)).evidence
+    assert evidence is not None
+    assert evidence.responses == "c"
 
 
 async def test_editing_a_published_record_keeps_the_earlier_wording(
