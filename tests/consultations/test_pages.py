@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,7 +127,13 @@ async def test_the_coordinator_sees_a_count_and_never_answers(
     client.cookies.clear()
     await sign_in_with_new_two_factor(client, people.coordinator.email, PASSWORD)
     shown = await client.get(f"/staff/schools/sessions/{session_id}")
-    assert "Completed responses: <strong>1</strong>" in shown.text
+    # One pupil finished: a count under the threshold would tell the room who it was.
+    small = f"fewer than {settings.suppression_threshold}"
+    assert f"Completed responses: <strong>{small}</strong>" in shown.text
+    school = re.search(r'href="/staff/schools/(\d+)">Back to', shown.text)
+    assert school is not None
+    listed = await client.get(f"/staff/schools/{school.group(1)}")
+    assert f"<td>{small}</td>" in listed.text and "<td>1</td>" not in listed.text
     assert (
         "Zebra-lantern" not in shown.text
         and "a_bit" not in shown.text

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from feedback.reports.suppression import operational_count
+
 
 class PinnedSurvey(msgspec.Struct, frozen=True):
     slug: str
@@ -78,7 +80,13 @@ class ClassSessionOut(msgspec.Struct, frozen=True):
     status: str  # draft | open | ended
     opens_from: datetime | None  # the earliest opening time the letter allows
     expires_at: datetime | None
-    completed: int | None  # live count of completed responses once opened
+    completed: int | None  # live count of completed responses once opened; pages show
+    # `completed_shown`: a class is small, and a coordinator watching it knows its pupils
+
+    def completed_shown(self, threshold: int) -> str:
+        """The count as staff pages show it ("fewer than N" when small), or "–" before the
+        session opens."""
+        return "–" if self.completed is None else operational_count(self.completed, threshold)
 
 
 class OpenedSession(msgspec.Struct, frozen=True):

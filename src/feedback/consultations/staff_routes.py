@@ -342,6 +342,7 @@ class SchoolsPages(Controller):
                     db, school_id, actor=staff, notice_hours=settings.school_notice_hours
                 ),
                 "rounds": await schools.rounds_for_school(db, school_id),
+                "threshold": settings.suppression_threshold,
                 "age_bands": AGE_BANDS,
                 "value": lambda key: (form.get(key) or [""])[0],
                 **CLASS_FORM.context(error),
@@ -429,6 +430,7 @@ class SchoolsPages(Controller):
                 **SESSION_FORM.context(error),
                 "minutes": settings.class_session_minutes,
                 "notice_hours": settings.school_notice_hours,
+                "threshold": settings.suppression_threshold,
                 "london": london,
             },
         )
