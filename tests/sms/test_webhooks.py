@@ -17,6 +17,8 @@ from twilio.request_validator import RequestValidator
 from feedback.app import create_app
 from feedback.settings import Settings
 from feedback.sms.models import SmsConversation, SmsInboundSeen
+from feedback.worker import build_worker
+from tests.redis_server import RedisServer
 from tests.sms.conftest import (
     NOTIFY_INBOUND_TOKEN,
     PHONE_E164,
@@ -182,3 +184,42 @@ async def test_a_survey_finished_by_webhook_is_stored_and_then_tagged(
     response = await db.scalar(select(Response))
     assert response is not None and response.channel == "sms"
     assert await db.get(ResponseTagging, response.id) is not None
+
+
+async def test_a_survey_finished_by_text_is_stored_and_confirmed_while_redis_is_down(
+    settings: Settings,
+    db: AsyncSession,
+    sms_code: str,
+    fakes: tuple[FakeProvider, FakeProvider],
+) -> None:
+    """The webhook queues tagging as the web form does: with Redis down (its own
+    redis-server, killed) the response is stored, the receipt is texted and the provider
+    gets 200, where a 500 would make it send the last text again; the worker's start-up
+    sweep tags the response once Redis is back."""
+    from feedback.responses.models import Response
+    from feedback.themes.models import ResponseTagging
+
+    texts = [f"FEEDBACK {sms_code}", *["SKIP"] * 10, "The advocate believed me", "Nothing"]
+    with RedisServer() as redis:
+        on_redis = with_providers(
+            msgspec.structs.replace(settings, redis_url=redis.url), fakes[0].url, fakes[1].url
+        )
+        app = create_app(on_redis)
+        async with AsyncTestClient(app=app, base_url="http://127.0.0.1:8000") as client:
+            redis.kill()
+            statuses = [
+                await post_notify(client, notify_body(text, f"outage-{n}"))
+                for n, text in enumerate(texts)
+            ]
+        assert statuses == [200] * len(texts)
+        assert "receipt code" in fakes[0].messages[-2]["personalisation"]["body"]
+        await db.rollback()
+        assert await db.scalar(select(func.count()).select_from(Response)) == 1
+
+        redis.start()
+        worker = build_worker(on_redis, burst=True, poll_delay=0)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+    assert await db.scalar(select(func.count()).select_from(ResponseTagging)) == 1

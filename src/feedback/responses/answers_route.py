@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from feedback.db.engine import request_session
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.outcomes.pairing import OutcomeStep, outcome_step, pairing_code_error
-from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
+from feedback.queue import JobQueue
 from feedback.responses import journey
 from feedback.responses.answers import counted_options, read_answers
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
@@ -50,6 +50,7 @@ from feedback.responses.public_routes import questions_page, respondent_entry
 from feedback.responses.schemas import Receipt, Submission
 from feedback.settings import Settings
 from feedback.surveys.outcome_rules import INTAKE
+from feedback.themes.queueing import queue_tagging
 
 log = logging.getLogger(__name__)
 PATH = "/s/answers"
@@ -128,8 +129,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
     # the worker (or this process) tags it next. The job id makes a repeat a no-op, and
     # tagging twice changes nothing.
     queue: JobQueue = state.queue
-    rid = receipt.response_id
-    await enqueue_or_leave_to_sweep(queue, "tag_response", rid, job_id=f"tag:{rid}")
+    await queue_tagging(queue, receipt.response_id)
     body = thanks_page(scope, survey, cookie, receipt).encode()
     headers = [*_THANKS_HEADERS, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -20,6 +20,7 @@ from feedback.settings import Settings
 from feedback.sms.delivery import record_status
 from feedback.sms.provider import Inbound, InboundRequest, provider_named
 from feedback.sms.service import receive_text, send_replies
+from feedback.themes.queueing import queue_tagging
 
 WEBHOOK_PATH = "/sms/inbound/{provider}"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -142,5 +143,4 @@ async def _receive(
     )
     await send_replies(provider_named(settings, name), inbound.sender, reply)
     if reply.stored_response_id is not None:
-        rid = reply.stored_response_id
-        await queue.enqueue("tag_response", rid, job_id=f"tag:{rid}")
+        await queue_tagging(queue, reply.stored_response_id)

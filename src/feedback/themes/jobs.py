@@ -15,6 +15,7 @@ from arq import Retry
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from feedback.crypto.master import MasterKeys
+from feedback.themes.queueing import tagging_job_id
 from feedback.themes.tagging import TaggingOutcome, tag_stored_response, untagged_responses
 
 __all__ = ["RETRY_DELAY_SECONDS", "sweep_untagged", "tag_response"]
@@ -52,5 +53,6 @@ async def sweep_untagged(ctx: dict[str, Any]) -> int:
     async with ctx["sessions"]() as session:
         waiting = await untagged_responses(session)
     for response_id in waiting:
-        await ctx["queue"].enqueue("tag_response", response_id, job_id=f"tag:{response_id}")
+        # Not `queue_tagging`: a queue failure here fails the sweep, which runs again later.
+        await ctx["queue"].enqueue("tag_response", response_id, job_id=tagging_job_id(response_id))
     return len(waiting)
