@@ -1,11 +1,13 @@
 """The architecture, checked: every staff page needs a staff session, every API route a bearer
-token, only the sign-in pages may lower the sign-in stage, and nothing else is public."""
+token, only the sign-in pages may lower the sign-in stage, and nothing else is public; and no
+two modules of `feedback` import each other, directly or round a longer loop."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import grimp
 import pytest
 from litestar import Litestar
 from litestar.handlers.base import BaseRouteHandler
@@ -195,3 +197,51 @@ def test_only_the_published_records_json_is_public_under_the_api_prefix(app: Lit
     }
 
     assert unguarded == set(PUBLIC_API_PATHS)
+
+
+def import_circles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles: every strongly connected component of more than one module
+    (Tarjan's algorithm, iterative so a deep chain cannot exhaust the stack), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+    for root in sorted(imports):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        work = [(root, iter(sorted(imports[root])))]
+        while work:
+            module, targets = work[-1]
+            target = next((t for t in targets if t not in index or t in stack), None)
+            if target is not None and target not in index:
+                index[target] = low[target] = len(index)
+                stack.append(target)
+                work.append((target, iter(sorted(imports.get(target, ())))))
+            elif target is not None:
+                low[module] = min(low[module], index[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[module])
+                if low[module] == index[module]:
+                    component = stack[stack.index(module) :]
+                    del stack[stack.index(module) :]
+                    if len(component) > 1:
+                        circles.append(sorted(component))
+    return circles
+
+
+def test_import_circles_finds_a_loop_and_only_the_loop() -> None:
+    imports = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e", "d"}}
+    assert import_circles(imports) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_of_feedback_imports_itself_round_a_loop() -> None:
+    """Every import counts, including those inside functions and under TYPE_CHECKING: a lazy
+    or type-only import that closes a loop still ties the two modules together."""
+    graph = grimp.build_graph("feedback", exclude_type_checking_imports=False, cache_dir=None)
+    imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
+    assert import_circles(imports) == []

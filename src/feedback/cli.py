@@ -6,61 +6,18 @@ real bug still shows its traceback to the operator at the terminal.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import sys
-from collections.abc import Callable, Coroutine
-from typing import Any, ParamSpec, TypeVar
-
 import click
 
-from feedback import clock
-from feedback.errors import FeedbackError
-from feedback.settings import Settings
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def reports_errors(function: Callable[P, T]) -> Callable[P, T]:
-    """Turn a FeedbackError into one clear line and exit status 1."""
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return function(*args, **kwargs)
-        except FeedbackError as error:
-            click.echo(f"error: {error.message}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
-def load_settings() -> Settings:
-    """The settings of this process; FEEDBACK_CLOCK_START sets its clock running from then."""
-    try:
-        settings = Settings.from_env()
-    except FeedbackError as error:
-        click.echo(f"error: {error.message}", err=True)
-        sys.exit(2)
-    if settings.clock_start:
-        clock.start_at(clock.parse_instant(settings.clock_start))
-    return settings
-
-
-def run_with_session(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
-    """Run `work(session)` on a fresh engine, disposing of it afterwards."""
-    from feedback.db.engine import create_engine, session_factory
-
-    async def main() -> T:
-        engine = create_engine(settings)
-        try:
-            async with session_factory(engine)() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
+from feedback.auth.cli import tokens, users
+from feedback.cli_support import load_settings, reports_errors
+from feedback.consent.cli import consent
+from feedback.consultations.cli import rounds, schools
+from feedback.crypto.cli import keys
+from feedback.links.cli import links_group
+from feedback.organisations.cli import services
+from feedback.sms.cli import sms
+from feedback.surveys.cli import surveys
+from feedback.themes.cli import themes
 
 
 @click.group()
@@ -116,24 +73,20 @@ def db_downgrade(revision: str) -> None:
 
 
 def _register_domain_commands() -> None:
-    from feedback.auth.cli import tokens, users
-    from feedback.consent.cli import consent
-    from feedback.crypto.cli import keys
-    from feedback.links.cli import links_group
-    from feedback.organisations.cli import services
-    from feedback.surveys.cli import surveys
-    from feedback.themes.cli import themes
-
-    for command in (users, tokens, services, keys, surveys, consent, links_group):
+    for command in (
+        users,
+        tokens,
+        services,
+        keys,
+        surveys,
+        consent,
+        links_group,
+        themes,
+        sms,
+        rounds,
+        schools,
+    ):
         main.add_command(command)
-    main.add_command(themes)
-    from feedback.sms.cli import sms
-
-    main.add_command(sms)
-    from feedback.consultations.cli import rounds, schools
-
-    main.add_command(rounds)
-    main.add_command(schools)
 
 
 _register_domain_commands()

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from feedback.crypto.master_format import decode_master_keys
 from feedback.errors import SettingsInvalid
 from feedback.wording import subject_word
 
@@ -179,8 +180,6 @@ def _log_level(raw: str) -> str:
 
 
 def _master_keys(raw: str) -> str:
-    from feedback.crypto.master import decode_master_keys
-
     decode_master_keys(raw)
     return raw
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.consultations import class_sessions, rounds, schools
-from feedback.consultations.pins import LONDON
 from feedback.consultations.schemas import ClassSessionOut, RoundOut, SchoolOut
 from feedback.crypto.service import rotate_keys
 from feedback.settings import Settings

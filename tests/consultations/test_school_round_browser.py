@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from feedback.consultations.pins import LONDON
+from feedback.clock import LONDON
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import NewPage
 from tests.e2e.servers import LiveServer

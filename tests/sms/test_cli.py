@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from feedback.cli import run_with_session
+from feedback.cli_support import run_with_session
 from feedback.db.engine import create_engine, session_factory
 from feedback.links.cards import lasting_names
 from feedback.responses.models import Response

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.app import create_app
 from feedback.settings import Settings
 from feedback.sms.conversation import handle_text
-from feedback.sms.provider import Inbound
+from feedback.sms.interface import Inbound
 from feedback.sms.service import receive_text
 from tests.factories import create_staff, create_token
 from tests.sms.conftest import (

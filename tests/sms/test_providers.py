@@ -18,9 +18,10 @@ from feedback.sms.errors import (
     ProviderNotConfigured,
     SignatureInvalid,
 )
+from feedback.sms.interface import InboundRequest
 from feedback.sms.notify import NotifyProvider
 from feedback.sms.outbox import OutboxProvider, read_outbox
-from feedback.sms.provider import InboundRequest, configured_provider, provider_named
+from feedback.sms.provider import configured_provider, provider_named
 from feedback.sms.twilio import TwilioProvider
 from tests.conftest import make_settings
 from tests.sms.conftest import (

@@ -23,9 +23,9 @@ from feedback.actions.public import PUBLISHED, record_views
 from feedback.actions.schemas import QuestionChoice, RecordInput, StaffRecordOut
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.db.base import utc_now
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
-from feedback.links.service import LONDON
 from feedback.organisations.models import Borough, Service
 from feedback.reports.periods import parse_period
 from feedback.settings import Settings

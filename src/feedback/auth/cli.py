@@ -8,7 +8,7 @@ import click
 
 from feedback.auth import accounts, password_links
 from feedback.auth.models import ROLES
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.errors import InvalidInput
 from feedback.settings import Settings
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.consent import service
 from feedback.surveys.problems_cli import reports_problems
 

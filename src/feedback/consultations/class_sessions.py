@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.consultations.models import (
     AGE_BANDS,
     UNDER_13_BANDS,
@@ -23,7 +24,7 @@ from feedback.consultations.models import (
     ConsultationRound,
     School,
 )
-from feedback.consultations.pins import LONDON, round_closes_at
+from feedback.consultations.pins import round_closes_at
 from feedback.consultations.rounds import pinned_surveys, status_of
 from feedback.consultations.schemas import ClassSessionOut, OpenedSession
 from feedback.consultations.schools import rounds_for_school, school_for

@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.consultations import rounds as service
 from feedback.consultations import schools as school_service
 from feedback.links.models import CHANNELS

@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
+from feedback.clock import LONDON
 from feedback.consultations.models import (
     ConsultationRound,
     round_services,
     round_survey_versions,
 )
 from feedback.surveys.models import SurveyVersion
-
-LONDON = clock.LONDON
 
 
 def round_closes_at(closes_on: date) -> datetime:

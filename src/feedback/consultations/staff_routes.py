@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.consultations import class_sessions, rounds, schools, summary
 from feedback.consultations.models import AGE_BANDS
-from feedback.consultations.pins import LONDON
 from feedback.consultations.schemas import RoundOut
 from feedback.errors import Conflict, InvalidInput, NotFound
 from feedback.links.models import CHANNELS

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.crypto import service
 from feedback.crypto.schemas import KeysRotated
 

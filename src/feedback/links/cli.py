@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.crypto.master import load_master_key
 from feedback.links import service as links
 from feedback.links.export import render_batch

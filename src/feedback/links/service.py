@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.consultations.pins import round_pin
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
@@ -27,7 +28,6 @@ from feedback.surveys.models import Survey, SurveyVersion
 
 MAX_BATCH = 10_000
 MAX_CAP = 5_000
-LONDON = clock.LONDON
 JOIN_FAILURE_WINDOW = GUESS_WINDOW
 
 

@@ -21,7 +21,6 @@ from feedback.links.models import JoinFailure
 __all__ = ["GUESS_WINDOW", "check_guess_budget", "purge_old_guesses", "record_wrong_guess"]
 
 GUESS_WINDOW = timedelta(hours=1)
-LONDON = clock.LONDON
 
 
 async def check_guess_budget(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.organisations import service as organisations
 
 

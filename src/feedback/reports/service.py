@@ -16,8 +16,8 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback import clock
 from feedback.auth.schemas import Staff
+from feedback.clock import LONDON
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.organisations.models import Service
 from feedback.reports import questions as shape
@@ -57,7 +57,6 @@ from feedback.surveys.models import Survey, SurveyVersion
 
 Atoms = dict[Atom, int]
 Scope = Sequence[int] | None  # service ids, or None for every service
-LONDON = clock.LONDON
 
 
 class _Version(msgspec.Struct, frozen=True):

@@ -7,11 +7,11 @@ import secrets
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.crypto.master import load_master_keys
+from feedback.sms.interface import Inbound
 from feedback.sms.numbers import normalise_sender
 from feedback.sms.outbox import OutboxProvider, read_outbox
-from feedback.sms.provider import Inbound
 
 
 @click.group("sms")

@@ -19,8 +19,8 @@ from feedback.auth.schemas import Staff
 from feedback.errors import NotFound
 from feedback.links.models import LinkBatch
 from feedback.reports.disclosure import LinearView, is_pinned
+from feedback.sms.interface import StatusUpdate
 from feedback.sms.models import SmsInvitationBatch, SmsInvitationMessage
-from feedback.sms.provider import StatusUpdate
 
 FAILED = frozenset(
     {

@@ -19,8 +19,8 @@ import msgspec
 from feedback.crypto.master import load_master_key
 from feedback.settings import Settings
 from feedback.sms.errors import InboundMalformed, ProviderNotConfigured
+from feedback.sms.interface import Inbound, InboundRequest, Sent, StatusUpdate
 from feedback.sms.numbers import last_digits, normalise_sender, number_key
-from feedback.sms.provider import Inbound, InboundRequest, Sent, StatusUpdate
 
 OUTBOX_FILE = "sms-outbox.jsonl"
 

@@ -1,75 +1,26 @@
-"""The one small interface every SMS provider implements, and the choice made by settings.
-
-A provider sends a text and reads an inbound webhook or a delivery-status callback.
-Reading checks the provider's own signature or token first: a request that fails raises
-SignatureInvalid before any of its content is looked at.
+"""The SMS provider that settings choose, built from them: the local outbox, GOV.UK Notify
+or Twilio. The interface they implement is in `interface`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
-import msgspec
-
 from feedback.settings import Settings
 from feedback.sms.errors import ProviderNotConfigured
+from feedback.sms.interface import SmsProvider
+from feedback.sms.notify import NotifyProvider
+from feedback.sms.outbox import OutboxProvider
+from feedback.sms.twilio import TwilioProvider
 
-
-class Sent(msgspec.Struct, frozen=True):
-    """What a provider says about a message it accepted."""
-
-    message_id: str
-    status: str
-
-
-class Inbound(msgspec.Struct, frozen=True):
-    """One inbound text: the sender in E.164, the text, and the provider's message id."""
-
-    sender: str
-    text: str
-    message_id: str
-
-
-class StatusUpdate(msgspec.Struct, frozen=True):
-    """A provider's delivery report: its message id and its status word. Nothing else of
-    the callback (in particular the recipient's number) is read or kept."""
-
-    message_id: str
-    status: str
-
-
-class InboundRequest(msgspec.Struct, frozen=True):
-    """A webhook request, free of any web framework: the public URL it was sent to, its
-    headers (lower-case names) and its raw body."""
-
-    url: str
-    headers: dict[str, str]
-    body: bytes
-
-
-class SmsProvider(Protocol):
-    name: str
-
-    async def send(self, to: str, body: str) -> Sent: ...
-
-    def parse_inbound(self, request: InboundRequest) -> Inbound: ...
-
-    def parse_status(self, request: InboundRequest) -> StatusUpdate: ...
+__all__ = ["configured_provider", "provider_named"]
 
 
 def provider_named(settings: Settings, name: str) -> SmsProvider:
     """The adapter for `name`, built from settings; ProviderNotConfigured if it lacks them."""
     if name == "outbox":
-        from feedback.sms.outbox import OutboxProvider
-
         return OutboxProvider(settings)
     if name == "notify":
-        from feedback.sms.notify import NotifyProvider
-
         return NotifyProvider.from_settings(settings)
     if name == "twilio":
-        from feedback.sms.twilio import TwilioProvider
-
         return TwilioProvider.from_settings(settings)
     raise ProviderNotConfigured(name)
 

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.queue import JobQueue
 from feedback.settings import Settings
 from feedback.sms.delivery import record_status
-from feedback.sms.provider import Inbound, InboundRequest, provider_named
+from feedback.sms.interface import Inbound, InboundRequest
+from feedback.sms.provider import provider_named
 from feedback.sms.service import receive_text, send_replies
 from feedback.themes.queueing import queue_tagging
 

@@ -14,7 +14,7 @@ from feedback.settings import Settings
 from feedback.sms import state as store
 from feedback.sms.conversation import Reply, handle_text, message_digest
 from feedback.sms.errors import ProviderFailed
-from feedback.sms.provider import Inbound, Sent, SmsProvider
+from feedback.sms.interface import Inbound, Sent, SmsProvider
 from feedback.sms.segments import split_message
 
 log = logging.getLogger(__name__)

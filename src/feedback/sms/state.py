@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
+from feedback.clock import LONDON
 from feedback.db.base import utc_now
-from feedback.links.service import LONDON
 from feedback.sms.models import SmsConversation, SmsInboundSeen, SmsOptOut
 from feedback.sms.numbers import number_key, state_key
 

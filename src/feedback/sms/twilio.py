@@ -18,8 +18,8 @@ from feedback.sms.errors import (
     ProviderNotConfigured,
     SignatureInvalid,
 )
+from feedback.sms.interface import Inbound, InboundRequest, Sent, StatusUpdate
 from feedback.sms.numbers import normalise_sender
-from feedback.sms.provider import Inbound, InboundRequest, Sent, StatusUpdate
 
 TIMEOUT_SECONDS = 10
 

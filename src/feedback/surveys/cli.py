@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import msgspec
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.surveys import service
 from feedback.surveys.core import CORE_FILE_NAME
 from feedback.surveys.problems_cli import reports_problems

@@ -3,10 +3,9 @@ code asked once, and `replaces` naming a retired id."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import msgspec
 
+from feedback.surveys.checker import Checker
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
     MultipleChoice,
@@ -18,11 +17,8 @@ from feedback.surveys.definition import (
     YesNo,
 )
 
-if TYPE_CHECKING:
-    from feedback.surveys.validation import SurveyChecker
 
-
-def check_order(checker: SurveyChecker, sections: list[Section]) -> None:
+def check_order(checker: Checker, sections: list[Section]) -> None:
     """Check cross-question rules, replacing each `show_if` with its normalised form."""
     seen: dict[str, tuple[str, Question]] = {}
     cores: dict[str, str] = {}
@@ -46,7 +42,7 @@ def check_order(checker: SurveyChecker, sections: list[Section]) -> None:
     _check_replaces(checker, sections, set(seen))
 
 
-def _check_replaces(checker: SurveyChecker, sections: list[Section], ids: set[str]) -> None:
+def _check_replaces(checker: Checker, sections: list[Section], ids: set[str]) -> None:
     for s, section in enumerate(sections):
         for q, question in enumerate(section.questions):
             if question.replaces is not None and question.replaces in ids:
@@ -57,7 +53,7 @@ def _check_replaces(checker: SurveyChecker, sections: list[Section], ids: set[st
 
 
 def check_show_if(
-    checker: SurveyChecker, path: str, show_if: ShowIf, earlier: dict[str, tuple[str, Question]]
+    checker: Checker, path: str, show_if: ShowIf, earlier: dict[str, tuple[str, Question]]
 ) -> ShowIf:
     where = f"{path}.show_if"
     if (show_if.equals is None) == (show_if.any_of is None):

@@ -8,17 +8,13 @@ outcome items and no sexual orientation or gender identity.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from feedback.surveys.checker import Checker
 from feedback.surveys.definition import ADULT_ONLY_EQUALITY_ITEMS, EQUALITY_SECTION_ID, Section
-
-if TYPE_CHECKING:
-    from feedback.surveys.validation import SurveyChecker
 
 INTAKE, EXIT = "outcome_intake", "outcome_exit"
 
 
-def check_outcomes(checker: SurveyChecker, sections: list[Section]) -> dict[str, str] | None:
+def check_outcomes(checker: Checker, sections: list[Section]) -> dict[str, str] | None:
     """Check the outcome rules; for an intake or exit survey return pair item → question id
     (every pair it asks its side of), which the published version keeps for pairing."""
     kind = checker.definition.kind
@@ -57,7 +53,7 @@ def _core_questions(sections: list[Section]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _check_stage(checker: SurveyChecker, kind: str, located: list[tuple[str, str, str]]) -> None:
+def _check_stage(checker: Checker, kind: str, located: list[tuple[str, str, str]]) -> None:
     block = checker.core.outcome_measures
     refused = {INTAKE: (set(block.exit_only), "exit"), EXIT: (set(block.intake_only), "intake")}
     if kind not in refused:
@@ -70,7 +66,7 @@ def _check_stage(checker: SurveyChecker, kind: str, located: list[tuple[str, str
             )
 
 
-def _check_young_person(checker: SurveyChecker, located: list[tuple[str, str, str]]) -> None:
+def _check_young_person(checker: Checker, located: list[tuple[str, str, str]]) -> None:
     """Young people get the plain-language variant: no abuse types, no anxiety item, no
     sexual orientation or gender identity (OUTCOMES.md, whole-school approach)."""
     block = checker.core.outcome_measures
@@ -86,7 +82,7 @@ def _check_young_person(checker: SurveyChecker, located: list[tuple[str, str, st
             checker.fail(path, f"{code!r} is asked of adult surveys only")
 
 
-def _note_drafts(checker: SurveyChecker, sections: list[Section]) -> None:
+def _note_drafts(checker: Checker, sections: list[Section]) -> None:
     """One note per thing to verify, naming the questions whose wording waits on it."""
     waiting: dict[str, list[str]] = {}
     for section in sections:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 import msgspec
 
+from feedback.surveys.checker import Checker
 from feedback.surveys.definition import (
     PREFER_NOT_TO_SAY,
     Choice,
@@ -19,16 +19,13 @@ from feedback.surveys.definition import (
 )
 from feedback.wording import subject_word
 
-if TYPE_CHECKING:
-    from feedback.surveys.validation import SurveyChecker
-
 MAX_SCALE_POINTS = 11
 MAX_SMS_CHOICES = 9
 """An SMS answer is one digit, so an SMS question offers at most nine answers."""
 
 
 class QuestionRules:
-    def __init__(self, checker: SurveyChecker) -> None:
+    def __init__(self, checker: Checker) -> None:
         self.checker = checker
         self.core = checker.core
 

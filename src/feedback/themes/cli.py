@@ -11,7 +11,7 @@ import click
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.cli import load_settings, reports_errors, run_with_session
+from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.crypto.master import load_master_keys
 from feedback.themes.evaluation import Evaluation, evaluate, read_records
 
