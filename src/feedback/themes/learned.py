@@ -323,8 +323,10 @@ class TaggerModel:
             column = index.get(gram)
             if column is not None:
                 columns.append(column)
-                values.append((1.0 + math.log(count)) * idf[column])
-        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+                # 1 + log(1) is exactly 1: most grams occur once, and need no logarithm
+                weight = idf[column]
+                values.append(weight if count == 1 else (1.0 + math.log(count)) * weight)
+        norm = math.sqrt(sum([v * v for v in values])) or 1.0
         values = [v / norm for v in values]
         extra_columns, extra_values = self._extra_block(rules)
         columns.extend(extra_columns)
