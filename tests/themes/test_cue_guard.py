@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from feedback.themes.cue_guard import boundary_prefixes, first_char_guard, match_prefixes
+from feedback.themes.cue_guard import (
+    boundary_prefixes,
+    first_char_guard,
+    match_prefixes,
+    possible_matches,
+)
 from feedback.themes.pipeline import themes_by_clause
 from feedback.themes.redaction import redact
 from feedback.themes.sentiment import split_clauses
@@ -67,3 +72,17 @@ def test_match_prefixes_stop_where_a_wide_class_begins() -> None:
     assert match_prefixes(r"took \w+ weeks|gp") == frozenset({"took ", "gp"})
     assert match_prefixes(r"\d ?(am|pm)") is None
     assert {"we", "wai", "wait"} <= boundary_prefixes("we wait")
+
+
+def test_start_table_picks_exactly_the_themes_whose_starts_occur() -> None:
+    cues = load_cues()
+    for text in _texts():
+        joined = text.lower()
+        here = boundary_prefixes(joined)
+        expected = [
+            theme
+            for theme, starts in cues.prefixes.items()
+            if starts is None or not here.isdisjoint(starts)
+        ]
+        found = possible_matches(joined, cues.starts)
+        assert [t for i, t in enumerate(cues.patterns) if found >> i & 1] == expected, text

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 sre_parse: Any
 try:  # CPython's own parser of regular expressions: private, so used defensively
@@ -21,7 +24,14 @@ try:  # CPython's own parser of regular expressions: private, so used defensivel
 except ImportError:  # pragma: no cover - other interpreters: no guards, same matches
     sre_parse = None
 
-__all__ = ["boundary_prefixes", "first_char_guard", "match_prefixes"]
+__all__ = [
+    "StartTable",
+    "boundary_prefixes",
+    "first_char_guard",
+    "match_prefixes",
+    "possible_matches",
+    "start_table",
+]
 
 _ASCII = [chr(code) for code in range(128)]
 _CATEGORY = {
@@ -131,7 +141,7 @@ def first_char_guard(expression: str) -> str:
     return f"(?=[{listed}])"
 
 
-PREFIX_LENGTH = 6
+PREFIX_LENGTH = 10  # longer starts tell more themes apart (fewer scans), at no cost per word
 _MAX_PREFIXES = 4000
 _MAX_CLASS = 40
 _OPEN = "\0"  # ends a prefix whose next character is unknown (\w, a wide class ...)
@@ -219,3 +229,42 @@ def boundary_prefixes(text: str) -> set[str]:
     (a match of a cue whose every start is a word character can begin nowhere else)."""
     ends = set(_AT_WORD_START.findall(text))
     return {prefix[:length] for prefix in ends for length in range(1, len(prefix) + 1)}
+
+
+class StartTable(msgspec.Struct, frozen=True):
+    """Every possible match start of several expressions, inverted: start -> the bit set
+    of the expressions (by position) it can begin, and every shorter beginning of a start
+    -> 0 (so a lookup that misses can stop: no longer string can be a start either);
+    `unknown` holds the expressions with no known starts, which must always be tried."""
+
+    starts: dict[str, int]
+    unknown: int
+
+
+def start_table(prefixes: Sequence[frozenset[str] | None]) -> StartTable:
+    starts: dict[str, int] = {}
+    unknown = 0
+    for place, possible in enumerate(prefixes):
+        if possible is None:
+            unknown |= 1 << place
+            continue
+        for prefix in possible:
+            for length in range(1, len(prefix)):
+                starts.setdefault(prefix[:length], 0)
+            starts[prefix] = starts.get(prefix, 0) | 1 << place
+    return StartTable(starts, unknown)
+
+
+def possible_matches(text: str, table: StartTable) -> int:
+    """The bit set of the expressions that may match `text`: the same answer as testing
+    each one's prefixes against `boundary_prefixes(text)`, with a few dictionary lookups
+    per word start instead of one set intersection per expression."""
+    found = table.unknown
+    get = table.starts.get
+    for end in set(_AT_WORD_START.findall(text)):
+        for length in range(1, len(end) + 1):
+            bits = get(end[:length])
+            if bits is None:
+                break
+            found |= bits
+    return found

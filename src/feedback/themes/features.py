@@ -29,7 +29,9 @@ def word_grams(text: str) -> list[str]:
     low, high = WORD_RANGE
     grams: list[str] = []
     for size in range(low, high + 1):
-        grams.extend(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+        # zip of shifted lists: each run of `size` words, without slicing at every word
+        shifted = (words[shift:] for shift in range(size))
+        grams.extend(map(" ".join, zip(*shifted, strict=False)))
     return grams
 
 

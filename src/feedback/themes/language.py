@@ -58,11 +58,16 @@ def looks_english(text: str) -> bool:
     """False when the text is mostly in another script, or its function words are foreign."""
     if _non_latin_share(text) > 0.3:
         return False
-    words = [word.lower() for word in _WORD.findall(text)]
+    # Lower-casing ASCII first finds the same words (case does not move a word boundary).
+    words = (
+        _WORD.findall(text.lower())
+        if text.isascii()
+        else [word.lower() for word in _WORD.findall(text)]
+    )
     if not words:
         return True
-    english = sum(word in _ENGLISH for word in words)
-    other = sum(word in _OTHER for word in words)
+    english = sum(map(_ENGLISH.__contains__, words))
+    other = sum(map(_OTHER.__contains__, words))
     if other > english:
         return False
     return not (len(words) >= 4 and english / len(words) < 0.1)

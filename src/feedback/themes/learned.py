@@ -277,7 +277,7 @@ class TaggerModel:
                 total = np.add.reduce([self._word_profile(word)[2] for word in words])
                 return total / np.float32(math.sqrt(len(words)))
             found = [self._profile_row(word) for word in words]
-        total = self._profile_scores[found].sum(axis=0)
+        total = self._profile_scores.take(found, axis=0).sum(axis=0)
         return total / np.float32(math.sqrt(len(words)))
 
     def _profile_row(self, word: str) -> int:
@@ -323,13 +323,15 @@ class TaggerModel:
             column = index.get(gram)
             if column is not None:
                 columns.append(column)
-                values.append((1.0 + math.log(count)) * idf[column])
-        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+                # 1 + log(1) is exactly 1: most grams occur once, and need no logarithm
+                weight = idf[column]
+                values.append(weight if count == 1 else (1.0 + math.log(count)) * weight)
+        norm = math.sqrt(sum([v * v for v in values])) or 1.0
         values = [v / norm for v in values]
         extra_columns, extra_values = self._extra_block(rules)
         columns.extend(extra_columns)
         values.extend(extra_values)
-        by_column = self.coef_by_column[columns]
+        by_column = self.coef_by_column.take(columns, axis=0)  # the same rows, gathered faster
         scores = np.array(values, dtype=np.float32) @ by_column
         return scores + self._char_scores(lowered) + self.intercept
 

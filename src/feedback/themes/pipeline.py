@@ -15,7 +15,7 @@ import bisect
 
 import msgspec
 
-from feedback.themes.cue_guard import boundary_prefixes
+from feedback.themes.cue_guard import possible_matches
 from feedback.themes.danger_rules import danger_events
 from feedback.themes.language import looks_english
 from feedback.themes.learned import RuleFeatures, TaggerModel, load_model
@@ -95,10 +95,9 @@ def themes_by_clause(clauses: list[str], cues: ThemeCues) -> tuple[list[list[str
     joined = "\n".join(lowered)
     themes: list[list[str]] = [[] for _ in clauses]
     matched_words: set[str] = set()
-    starts_here = boundary_prefixes(joined)
-    for theme_id, pattern in cues.patterns.items():
-        possible = cues.prefixes.get(theme_id)
-        if possible is not None and starts_here.isdisjoint(possible):
+    possible = possible_matches(joined, cues.starts)
+    for place, (theme_id, pattern) in enumerate(cues.patterns.items()):
+        if not possible >> place & 1:
             continue
         for match in pattern.finditer(joined):
             index = bisect.bisect_right(starts, match.start()) - 1

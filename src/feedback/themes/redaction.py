@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from importlib import resources
 
 from textblob.en import lexicon as _lexicon
@@ -54,6 +55,10 @@ _POSTCODE = re.compile(
     re.IGNORECASE,
 )
 _OUTWARD_LONDON = re.compile(r"\b(?:(?:EC|WC)\d[A-Z]?|(?:SW|SE|NW|N|E|W)\d{1,2}[A-Z]?)\b")
+# Every postcode rule needs a letter right before a digit (or GIR 0AA), and the outward
+# codes an upper-case one: a text without that skips those scans (a test, not a rule).
+_POSTCODE_LIKE = re.compile(r"[A-Za-z]\d|gir ?0aa", re.IGNORECASE)
+_UPPER_DIGIT = re.compile(r"[A-Z]\d")
 _OUTWARD_AFTER_PLACE = re.compile(
     r"\b((?i:in|at|near|from|around|postcode|live in|lives in)\s+)([A-Z]{1,2}\d{1,2}[A-Z]?)\b"
 )
@@ -79,10 +84,20 @@ _NOT_STREET_NAMES = _words(
 )
 # A street named without a number, when its words are capitalised: "on Example Road".
 # The ambiguous words (Court, Hill, Place, Way, Row, Square ...) need a house number above.
-_NAMED_STREET = re.compile(
-    r"\b(?:[A-Z][a-z'-]+\s+){1,3}(?:Road|Street|Avenue|Lane|Close|Crescent|Drive|Terrace|Mews|"
-    r"Gardens|Grove)\b"
+_STREET_TITLES = (
+    "Road",
+    "Street",
+    "Avenue",
+    "Lane",
+    "Close",
+    "Crescent",
+    "Drive",
+    "Terrace",
+    "Mews",
+    "Gardens",
+    "Grove",
 )
+_NAMED_STREET = re.compile(r"\b(?:[A-Z][a-z'-]+\s+){1,3}(?:" + "|".join(_STREET_TITLES) + r")\b")
 
 _NAME = r"[A-Za-z][a-z']+(?:[ -][A-Z][a-z']+)?"
 _RELATIONS = (
@@ -98,9 +113,26 @@ _NAME_AFTER_CUE = re.compile(
     rf"|(?i:\b(?:called|named|name is|name's|known as|spoke to|speak to|ask for|asked for)"
     rf"\s+)({_NAME})"
 )
+_TITLES = (
+    "Dr",
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Prof",
+    "PC",
+    "DC",
+    "DS",
+    "Sgt",
+    "Sergeant",
+    "Inspector",
+    "Judge",
+    "Imam",
+    "Rev",
+)
 _TITLE_NAME = re.compile(
-    r"\b(?:Dr|Mrs|Mr|Ms|Miss|Mx|Prof|PC|DC|DS|Sgt|Sergeant|Inspector|Judge|Imam|Rev)"
-    r"\.?\s+([A-Z][a-z']+(?:[ -][A-Z][a-z']+)?)"
+    r"\b(?:" + "|".join(_TITLES) + r")\.?\s+([A-Z][a-z']+(?:[ -][A-Z][a-z']+)?)"
 )
 # Titles and roles typed in lower case, then a lower-case word: "pc lewis", "dr okoro",
 # "the idva jo", "esp marguerite". Checked further in _lower_after_role.
@@ -111,7 +143,9 @@ _LOWER_AFTER_ROLE = re.compile(
 )
 # A capitalised name set off by commas after a role: "The housing officer, Mo, moved me".
 # The regex finds ", Name," (cheap); _apposition checks the role word before it.
-_APPOSITION = re.compile(r"([\w-]+),\s+([A-Z][a-z']+)(?=,|\s*\()")
+# It starts only where a word starts: a match begun inside a word would end at the same
+# comma, so the look-behind changes no match and saves trying every letter of every word.
+_APPOSITION = re.compile(r"(?<![\w-])([\w-]+),\s+([A-Z][a-z']+)(?=,|\s*\()")
 _ROLE_WORDS = _words(
     _RELATIONS.replace("|", " ").replace("key worker", "").replace("support worker", "")
     + " woman lady man bloke contact interpreter volunteer coordinator lead visitor "
@@ -162,6 +196,12 @@ def _given_names() -> frozenset[str]:
     return frozenset(word for line in words for word in line)
 
 
+def _any_of(words: Sequence[str], text: str) -> bool:
+    """Whether a rule that needs one of `words`, spelled just so, can match at all: a
+    substring test costs far less than trying the rule at every word."""
+    return any(word in text for word in words)
+
+
 def _address(match: re.Match[str]) -> str:
     """Accept "12 Example Road" but not "3 weeks at the house": the words between the
     number and the street word must not be ordinary function words, and an ambiguous
@@ -197,6 +237,8 @@ def _names_after_cues(text: str) -> str:
     text = _NAME_AFTER_CUE.sub(replace, text)
     text = _APPOSITION.sub(_apposition, text)
     text = _LOWER_AFTER_ROLE.sub(_lower_after_role, text)
+    if not _any_of(_TITLES, text):
+        return text
     return _TITLE_NAME.sub(_name_in_group, text)
 
 
@@ -210,6 +252,7 @@ def _name_in_group(match: re.Match[str]) -> str:
     return match.group()[: match.start(1) - match.start()] + "[name]"
 
 
+@functools.lru_cache(maxsize=20_000)  # a pure test of one word; the same words recur
 def _english_word(word: str) -> bool:
     """In Pattern's lexicon as an ordinary word, also as a plural or British spelling."""
     lower = word.lower()
@@ -296,10 +339,13 @@ def redact(text: str) -> str:
     if _DIGIT.search(text):
         text = _PHONE.sub("[phone]", text)
         text = _ADDRESS.sub(_address, text)
-        text = _POSTCODE.sub("[postcode]", text)
-        text = _OUTWARD_LONDON.sub("[postcode]", text)
-        text = _OUTWARD_AFTER_PLACE.sub(_outward_after_place, text)
-    text = _NAMED_STREET.sub("[address]", text)
+        if _POSTCODE_LIKE.search(text):
+            text = _POSTCODE.sub("[postcode]", text)
+        if _UPPER_DIGIT.search(text):
+            text = _OUTWARD_LONDON.sub("[postcode]", text)
+            text = _OUTWARD_AFTER_PLACE.sub(_outward_after_place, text)
+    if _any_of(_STREET_TITLES, text):
+        text = _NAMED_STREET.sub("[address]", text)
     text = _names_after_cues(text)
     text = _listed_names(text)
     text = _LOWER_LISTED.sub(_lower_listed, text)

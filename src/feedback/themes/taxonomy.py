@@ -18,7 +18,7 @@ import msgspec
 import yaml
 
 from feedback.errors import InvalidInput
-from feedback.themes.cue_guard import first_char_guard, match_prefixes
+from feedback.themes.cue_guard import StartTable, first_char_guard, match_prefixes, start_table
 
 __all__ = [
     "Taxonomy",
@@ -60,11 +60,13 @@ class _CueFile(msgspec.Struct, frozen=True):
 
 class ThemeCues(msgspec.Struct, frozen=True):
     """One compiled alternation per theme, in taxonomy order, and the possible starts of
-    its matches (None: unknown) so a text can skip themes it cannot match."""
+    its matches (None: unknown) so a text can skip themes it cannot match; `starts` is
+    the same, inverted (bit i: the i-th theme), for one lookup per word start."""
 
     version: int
     patterns: dict[str, re.Pattern[str]]
     prefixes: dict[str, frozenset[str] | None] = {}
+    starts: StartTable = StartTable({}, -1)
 
 
 def _data(name: str) -> bytes:
@@ -113,7 +115,12 @@ def load_cues() -> ThemeCues:
         theme_id: match_prefixes("|".join(f"(?:{cue})" for cue in cue_file.themes[theme_id]))
         for theme_id in ids
     }
-    return ThemeCues(version=cue_file.version, patterns=patterns, prefixes=prefixes)
+    return ThemeCues(
+        version=cue_file.version,
+        patterns=patterns,
+        prefixes=prefixes,
+        starts=start_table([prefixes[theme_id] for theme_id in ids]),
+    )
 
 
 @functools.cache
