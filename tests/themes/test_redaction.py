@@ -115,6 +115,9 @@ def test_names_in_lower_case_of_any_origin_and_after_titles_are_redacted(
         "jo.bloggs (at) example.org",
         "jo [at] example dot com",
         "sam at example dot org",
+        "jo{at}example.org",
+        "jo (at ) example.org",
+        "jo [ at ] example.org",
     ],
 )
 def test_emails_spelled_out_are_redacted(email: str) -> None:

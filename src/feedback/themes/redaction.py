@@ -334,7 +334,9 @@ def redact(text: str) -> str:
     if "@" in text:
         text = _EMAIL.sub("[email]", text)
     lowered = text.lower()
-    if "at" in lowered and ("dot" in lowered or "at)" in lowered or "at]" in lowered):
+    # Only a spelled " dot " or a closing bracket (any spacing: "(at )", "{at}") can end
+    # the "at" of a spelled email, so text with neither skips the rule.
+    if "at" in lowered and ("dot" in lowered or any(close in text for close in ")]}")):
         text = _SPELLED_EMAIL.sub("[email]", text)
     if _DIGIT.search(text):
         text = _PHONE.sub("[phone]", text)
