@@ -58,6 +58,22 @@ async def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_stored(
     assert await _responses(db) == 0 and await db.scalar(select(Link.used)) is False
 
 
+async def test_answers_posted_past_the_consent_page_are_not_stored(
+    client: Client, db: AsyncSession, link_token: str
+) -> None:
+    """The consent gate holds where answers are stored, not only on the pages: a form
+    sent without agreeing goes back to the consent page and the link stays unused."""
+    await client.get(f"/s/{link_token}")
+    consent = await client.get("/s")
+    skipped = await client.post(
+        "/s/answers",
+        data={"_csrf_token": csrf_token(consent.text), "form_nonce": "n" * 32, **ANSWERS},
+        follow_redirects=False,
+    )
+    assert (skipped.status_code, skipped.headers["location"]) == (303, "/s")
+    assert await _responses(db) == 0 and await db.scalar(select(Link.used)) is False
+
+
 async def test_the_thank_you_page_is_a_safe_respondent_page(
     client: Client, link_token: str
 ) -> None:

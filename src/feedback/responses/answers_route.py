@@ -31,7 +31,7 @@ from litestar.exceptions import (
 )
 from litestar.handlers import asgi
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import HTTPScope, Receive, Send
 from litestar.utils.scope.state import ScopeState
@@ -43,6 +43,7 @@ from feedback.outcomes.pairing import OutcomeStep, outcome_step, pairing_code_er
 from feedback.queue import JobQueue
 from feedback.responses import journey
 from feedback.responses.answers import counted_options, read_answers
+from feedback.responses.consent_gate import consent_needed
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
 from feedback.responses.errors import NotStored
 from feedback.responses.intake import submit_response
@@ -83,6 +84,10 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
         cookie, survey = await respondent_entry(
             db, master_key, cookies.get(COOKIE_NAME), _first(form, "entry")
         )
+        if await consent_needed(db, survey, cookie):  # a form posted past the consent page
+            back = Redirect("/s", status_code=303)
+            await back.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
+            return
         read = read_answers(survey.published.definition, form)
         nonce = _first(form, "form_nonce")
         outcome = outcome_step(survey.published, _first(form, "pairing_code"))

@@ -22,6 +22,7 @@ from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable
 from feedback.links.tokens import code_digest, token_digest
 from feedback.responses import journey
+from feedback.responses.consent_gate import consent_needed
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
 from feedback.responses.form_view import build_form
 from feedback.settings import Settings
@@ -172,11 +173,11 @@ class RespondentPages(Controller):
     ) -> Response[Any]:
         cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
         cookie = self._language(cookie, survey, lang)
-        pupil = await pupils.class_entry(db, cookie.kind, cookie.digest)
-        if cookie.consented or (survey.notice is None and pupil is None):
+        if not await consent_needed(db, survey, cookie):
             return _secure(
                 settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, cookie)
             )
+        pupil = await pupils.class_entry(db, cookie.kind, cookie.digest)
         page = Template(
             "public/assent.html" if pupil else "public/consent.html",
             context=self._context(survey, cookie)
@@ -219,9 +220,7 @@ class RespondentPages(Controller):
         self, db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
-        if not cookie.consented and (
-            survey.notice is not None or await pupils.class_entry(db, cookie.kind, cookie.digest)
-        ):
+        if await consent_needed(db, survey, cookie):
             return Redirect("/s", status_code=303)
         return questions_page(survey, cookie, {}, {}, master_key=master_key)
 
