@@ -268,7 +268,7 @@ async def theme_report(
         period=period.name,
         narrowed_by=service._slice_name(slice_),
         responses=release.figure(BASE, period, slice_).shown,
-        legend=legend(threshold, settings.report_rounding),
+        legend=legend(threshold),
         themes=lines,
         sentiment=[_sentiment(release, theme, period, slice_, threshold) for theme, _ in rows],
         phrases=phrases,
