@@ -73,7 +73,7 @@ def atoms(responses: int) -> tuple[dict[str, dict[Atom, int]], dict[Atom, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=100_000)
-    parser.add_argument("--method", default="suppress", choices=("suppress", "round5"))
+    parser.add_argument("--method", default="suppress", choices=("suppress",))
     parser.add_argument("--threshold", type=int, default=5)
     parser.add_argument("--questions", type=int, default=0, help="only the first N (0: all)")
     options = parser.parse_args()

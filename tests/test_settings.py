@@ -56,6 +56,24 @@ def test_bad_value_names_the_variable_and_the_problem(name: str, value: str, wor
     assert "\n" not in caught.value.message
 
 
+def test_rounding_to_five_is_refused_with_the_reason() -> None:
+    with pytest.raises(SettingsInvalid) as caught:
+        Settings.from_env({"FEEDBACK_REPORT_ROUNDING": "ROUND5"})
+    assert caught.value.message.startswith("FEEDBACK_REPORT_ROUNDING: round5 was removed")
+    assert "combined" in caught.value.message and "use suppress" in caught.value.message
+    with pytest.raises(SettingsInvalid, match="round5 was removed"):
+        Settings(report_rounding="round5")  # built directly, as tests and tools do
+
+
+def test_suppress_is_still_accepted_and_the_default() -> None:
+    assert (
+        Settings.from_env({"FEEDBACK_REPORT_ROUNDING": " Suppress "}).report_rounding == "suppress"
+    )
+    assert Settings.from_env({}).report_rounding == "suppress"
+    with pytest.raises(SettingsInvalid, match="must be suppress"):
+        Settings.from_env({"FEEDBACK_REPORT_ROUNDING": "round10"})
+
+
 def test_a_bad_master_key_is_not_echoed_back() -> None:
     with pytest.raises(SettingsInvalid) as caught:
         Settings.from_env({"FEEDBACK_MASTER_KEY": "c2hvcnQga2V5"})

@@ -33,6 +33,10 @@ LASTING_TEXT_FIELDS = (
     "sms_invitation_template",
 )
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+ROUND5_REMOVED = (
+    "round5 was removed: rounded figures can be combined to work out small counts exactly "
+    "(four months each shown as 5 make each at least 1); use suppress"
+)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -87,6 +91,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.key_file is None and self.master_key is None:
             msgspec.structs.force_setattr(self, "key_file", self.data_dir / "master.key")
         self._check_lasting_texts()
+        if self.report_rounding != "suppress":  # built directly, so from_env did not check
+            refusal = _rounding_refusal(self.report_rounding)
+            raise SettingsInvalid(f"{PREFIX}REPORT_ROUNDING: {refusal}")
 
     def _check_lasting_texts(self) -> None:
         """Refuse at start-up a text that lasts (on a phone, a card, in history) and names
@@ -271,11 +278,16 @@ def _clock_start(raw: str) -> str:
 
 
 def _report_rounding(raw: str) -> str:
-    """How reports protect small counts: `suppress` (c and secondary suppression) or
-    `round5` (every count to the nearest 5, as NHS England publishes)."""
-    if raw.strip().lower() not in ("suppress", "round5"):
-        raise ValueError("must be suppress or round5")
-    return raw.strip().lower()
+    """How reports protect small counts: only `suppress` (c and secondary suppression)."""
+    value = raw.strip().lower()
+    if value != "suppress":
+        raise ValueError(_rounding_refusal(value))
+    return value
+
+
+def _rounding_refusal(value: str) -> str:
+    """Why a protection method is refused: a deployment still set to round5 is told why."""
+    return ROUND5_REMOVED if value.strip().lower() == "round5" else "must be suppress"
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {

@@ -4,8 +4,8 @@ the report service functions, and solve the linear system they make with a linea
 The reader knows the structure (which services there are and the borough each belongs to,
 the channels, the months) but no single count. Unknowns are the finest counts (answer or
 "responded", service, borough, channel, month), never negative, and nobody answers a
-question without responding. Every figure shown is one equation (`suppress`) or the
-interval a rounded figure stands for (`round5`). For each figure whose true value is
+question without responding. Every figure shown is one equation. For each figure whose
+true value is
 between 1 and threshold-1, the program's minimum and maximum (HiGHS) say how well the
 reader can pin it: an interval narrower than the threshold singles people out.
 """
@@ -184,13 +184,10 @@ def _holds(figure: Figure, row: str, cell: Cell, months: set[str]) -> bool:
     )
 
 
-def _interval(shown: str, method: str) -> tuple[int, int] | None:
+def _interval(shown: str) -> tuple[int, int] | None:
     if shown == "c":
         return None
-    value = int(shown)
-    if method != "round5" or value == 0:
-        return value, value
-    return (1, 7) if value == 5 else (value - 2, value + 2)
+    return int(shown), int(shown)
 
 
 def attack(
@@ -198,7 +195,6 @@ def attack(
     true_counts: Mapping[tuple[str, Cell], int],
     cells: Sequence[Cell],
     *,
-    method: str,
     threshold: int,
 ) -> list[Pinned]:
     """Min and max of every figure whose true value is 1..threshold-1, subject to every
@@ -213,7 +209,7 @@ def attack(
     }
     view = LinearView(len(unknowns))
     for figure, shown in figures.items():
-        bounds = _interval(shown, method)
+        bounds = _interval(shown)
         if bounds is not None:
             view.add_sum(members[figure], *bounds)
     for cell in cells:  # nobody answers without responding: answers <= responses

@@ -107,13 +107,3 @@ def test_a_periods_parts_make_its_trend() -> None:
     assert [p.name for p in parse_period("2026-H2").children()] == ["2026-Q3", "2026-Q4"]
     assert [p.name for p in parse_period("2026-Q2").children()] == ["2026-04", "2026-05", "2026-06"]
     assert parse_period("2026-05").children() == ()
-
-
-def test_the_rounding_setting_accepts_suppress_or_round5_only() -> None:
-    from feedback.errors import SettingsInvalid
-    from feedback.settings import Settings
-
-    assert Settings.from_env({"FEEDBACK_REPORT_ROUNDING": "ROUND5"}).report_rounding == "round5"
-    assert Settings.from_env({}).report_rounding == "suppress"
-    with pytest.raises(SettingsInvalid, match="FEEDBACK_REPORT_ROUNDING"):
-        Settings.from_env({"FEEDBACK_REPORT_ROUNDING": "round10"})

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.auth.schemas import Staff
-from feedback.reports.schemas import ReportFilter
-from feedback.reports.service import survey_report
-from feedback.settings import Settings
 from tests.factories import create_staff, create_token
 from tests.reports.conftest import SLUG, add_counts, service_id
 
@@ -86,32 +81,3 @@ async def test_a_quarter_against_two_of_its_months_never_gives_the_third_away(
                 if month[key] is None:
                     rest = [m[key] for i, m in enumerate(months) if i != index]
                     assert quarter[key] is None or None in rest, (narrowing, key, index)
-
-
-async def test_rounding_to_five_rounds_every_count_and_totals_from_unrounded_data(
-    db: AsyncSession, settings: Settings, survey_version_id: int
-) -> None:
-    await _seed(db, survey_version_id)
-    analyst = Staff(id=0, email="a@x", role="analyst", service_ids=(), two_factor_enabled=True)
-    rounded = msgspec.structs.replace(settings, report_rounding="round5")
-    report = await survey_report(
-        db, analyst, SLUG, filters=ReportFilter(period="2026-Q1"), settings=rounded
-    )
-    question = next(q for q in report.questions if q.id == "had_to_repeat_story")
-    counts = {a.option: a.count for a in question.answers}
-    assert counts == {"yes": 45, "no": 35}  # 45 and 35 exactly
-    assert question.base == "80"  # 80 unrounded -> 80; not 45 + 35 rounded separately
-    k_and_c = await survey_report(
-        db,
-        analyst,
-        SLUG,
-        filters=ReportFilter(period="2026-Q1", borough="kensington-chelsea"),
-        settings=rounded,
-    )
-    kc = next(q for q in k_and_c.questions if q.id == "had_to_repeat_story")
-    # "no" is 2. Rounded it shows 5 (1 to 7); beside the base (10: 8 to 12) and "yes" shown
-    # (10: 8 to 12) it could only be 1 to 4, so "yes" is hidden: then "no" is still 1 to 7
-    # to the reader, six apart, and may show (figures settled one at a time, `exposure`).
-    assert {a.option: a.shown for a in kc.answers} == {"yes": "c", "no": "5"}
-    assert kc.base == "10"  # 12 answered rounds to 10, though the rounded parts add to 15
-    assert "nearest 5" in k_and_c.legend

@@ -13,7 +13,6 @@ from feedback.reports.suppression import (
     primary_hidden,
     protect_counts,
     recoverable_hidden,
-    round_to_five,
 )
 
 THRESHOLD = 5
@@ -115,14 +114,5 @@ def test_protection_is_the_same_every_time_it_runs() -> None:
     assert all(protect_counts(values, constraints, threshold=THRESHOLD) == first for _ in range(5))
 
 
-@given(st.integers(min_value=0, max_value=10_000))
-def test_rounding_to_five_never_shows_a_real_count_as_zero(count: int) -> None:
-    rounded = round_to_five(count)
-    assert rounded % 5 == 0
-    assert abs(rounded - count) <= 2 or count in (1, 2)
-    assert (rounded == 0) == (count == 0)
-
-
 def test_the_legend_names_the_threshold() -> None:
     assert legend(7).startswith("c = fewer than 7")
-    assert "nearest 5" in legend(5, "round5")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback import clock
 from feedback.auth.models import AuditEvent
 from feedback.auth.schemas import Staff
+from feedback.reports.quotes import QUOTES_SHOWN, quote_order
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.themes import theme_report
 from feedback.responses.models import Response
@@ -29,7 +30,7 @@ async def _tagged_responses(
     db: AsyncSession, app: Litestar, settings: Settings, tags: list[list[tuple[str, str]]]
 ) -> list[str]:
     """One real response per entry, its free text naming a phone number, tagged with the
-    entry's (theme, sentiment) pairs on `what_helped_most`."""
+    entry's (theme, sentiment) pairs on `what_helped_most`; earlier responses keep theirs."""
     for number, _ in enumerate(tags):
         await submit(
             db,
@@ -38,7 +39,12 @@ async def _tagged_responses(
             service="Own Service",
             answers={"felt_believed": 5, "what_helped_most": f"my advocate {number}, ring {PHONE}"},
         )
-    ids = list(await db.scalars(select(Response.id).order_by(Response.id)))
+    tagged = select(ThemeTag.response_id)
+    ids = list(
+        await db.scalars(
+            select(Response.id).where(Response.id.not_in(tagged)).order_by(Response.id)
+        )
+    )
     for response_id, pairs in zip(ids, tags, strict=True):
         for question, (theme, sentiment) in zip(
             ("what_helped_most", "what_should_change"), pairs, strict=False
@@ -148,15 +154,41 @@ async def test_a_lead_reads_the_themes_page_and_redacted_quotes_which_are_audite
     assert "/themes/safety/quotes" not in page.text  # 2 mentions: too few to quote
     quotes = await client.get(f"/staff/reports/{SLUG}/themes/believed/quotes?period={year}")
     assert quotes.status_code == 200, quotes.text[:300]
-    assert quotes.text.count("<blockquote>") == 6
+    assert quotes.text.count("<blockquote>") == QUOTES_SHOWN
     assert "my advocate" in quotes.text and "07700" not in quotes.text
-    refused = await client.get(f"/staff/reports/{SLUG}/themes/safety/quotes?period={year}")
-    assert refused.status_code == 403
+    withheld = await client.get(f"/staff/reports/{SLUG}/themes/safety/quotes?period={year}")
+    assert withheld.status_code == 200
+    assert "<blockquote>" not in withheld.text and "too small to quote" in withheld.text
     await db.rollback()
     audited = list(
         await db.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "report.quotes"))
     )
-    assert audited == [f"{SLUG}/1/believed/{year}/all"]
+    assert audited == [f"{SLUG}/1/believed/{year}/all"]  # the small group opened nothing
+
+
+async def test_a_group_shows_three_quotes_however_many_mention_it(
+    client: Client, db: AsyncSession, app: Litestar, settings: Settings, survey_version_id: int
+) -> None:
+    await create_staff(db, role="lead", email="lead@example.org")
+    await sign_in_with_new_two_factor(client, "lead@example.org", PASSWORD)
+    year = clock.now_london().year
+    page = f"/staff/reports/{SLUG}/themes/believed/quotes?period={year}"
+    shown = []
+    for added, mentions in ((6, 6), (5, 11)):  # one quote per mention printed the group size
+        await _tagged_responses(db, app, settings, [[("believed", "positive")]] * added)
+        quotes = await client.get(page)
+        assert quotes.status_code == 200, quotes.text[:300]
+        assert f"{mentions} responses mention" in quotes.text
+        shown.append(quotes.text.count("<blockquote>"))
+    assert shown == [QUOTES_SHOWN, QUOTES_SHOWN]
+
+
+def test_the_quotes_shown_follow_a_keyed_order_not_the_order_answers_came_in() -> None:
+    ids = [f"{n:08d}-0000-4000-8000-000000000000" for n in range(40)]
+    first, second = quote_order(ids, bytes(32)), quote_order(ids, bytes([1]) * 32)
+    assert sorted(first) == ids and first == quote_order(reversed(ids), bytes(32))
+    assert first[:QUOTES_SHOWN] != ids[:QUOTES_SHOWN]
+    assert first != second  # another deployment's key, another choice
 
 
 async def test_a_service_manager_sees_theme_counts_but_never_quotes(

@@ -46,7 +46,7 @@ async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> H
     return HomeFigures(
         to_dos=to_dos,
         responses_this_month=await _responses_this_month(session, staff, settings),
-        legend=legend(settings.suppression_threshold, settings.report_rounding),
+        legend=legend(settings.suppression_threshold),
     )
 
 

@@ -102,7 +102,7 @@ async def closing_summary(
         round_id=round_id,
         period=period.name,
         period_label=period.label,
-        legend=legend(settings.suppression_threshold, settings.report_rounding),
+        legend=legend(settings.suppression_threshold),
         surveys=surveys,
     )
 
@@ -141,7 +141,7 @@ async def compare_rounds(
         previous_period=before_period.name,
         this_period_label=this_period.label,
         previous_period_label=before_period.label,
-        legend=legend(settings.suppression_threshold, settings.report_rounding),
+        legend=legend(settings.suppression_threshold),
         surveys=surveys,
     )
 

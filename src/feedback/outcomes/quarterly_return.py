@@ -70,7 +70,7 @@ async def quarterly_return(
         quarter_label=period.label,
         threshold=figures.threshold,
         method=figures.method,
-        legend=legend(figures.threshold, figures.method),
+        legend=legend(figures.threshold),
         rows=rows,
         derivations=[_derivation(spec) for spec in INDICATORS],
     )

@@ -144,7 +144,7 @@ async def outcome_report(
         matched_n=figures.matched.matched.figure(MATCHED, period, slice_).shown,
         threshold=figures.threshold,
         method=figures.method,
-        legend=legend(figures.threshold, figures.method),
+        legend=legend(figures.threshold),
         indicators=indicators(figures, exit_report, period, slice_),
     )
 

@@ -5,11 +5,10 @@ The reader's program (`disclosure.LinearView`) has one unknown per finest count 
 knows may exist: each leaf row (an answer, a theme's sentiment split, or for multiple
 choice the responses) in each cell of the structure they know (every service with the
 borough it is counted under, every channel, every month of the window), never negative.
-Every figure of the family that is shown is a known sum of those unknowns (exactly, or
-within the interval its rounding leaves); a multiple-choice answer in a cell is at most the
-cell's responses. So a borough of one or two services, a channel of a few texts, or a
-figure pinned only by "counts are never negative" are all seen, not only sums written out
-one by one.
+Every figure of the family that is shown is a known sum of those unknowns; a multiple-choice
+answer in a cell is at most the cell's responses. So a borough of one or two services, a
+channel of a few texts, or a figure pinned only by "counts are never negative" are all seen,
+not only sums written out one by one.
 
 Each figure whose true value is 1 to threshold-1 is checked: its least and greatest value
 in that program must lie at least `threshold` apart. Hiding a figure only removes an
@@ -28,11 +27,10 @@ exposed figure, the shown figures whose bounds held its interval in (the program
 duals) are the route of the leak; the cheapest of them is hidden (a non-zero count before a
 zero, then the smallest, then a fixed order). When none is shown, every sum holding the
 figure tied for the fewest other hidden members gives its cheapest shown member
-(`suppression._companion`), or the nearest shown member through hidden sums. With `round5`
-an exposed figure is first shown as `c` itself (rounding left too little doubt). Figures
+(`suppression._companion`), or the nearest shown member through hidden sums. Figures
 published by the responses release are never companions here (see `fixed`), so every
-surface shows the responses totals alike. In `suppress` mode the cheap pass then runs once
-more over the companions added, so no hidden figure is recoverable by equations either.
+surface shows the responses totals alike. The cheap pass then runs once more over the
+companions added, so no hidden figure is recoverable by equations either.
 """
 
 from __future__ import annotations
@@ -49,7 +47,6 @@ from feedback.reports.suppression import (
     Constraint,
     _companion,
     _nearest_companion,
-    rounding_interval,
 )
 
 Node = tuple[str, ReportPeriod, tuple[str, str]]
@@ -66,7 +63,6 @@ def protect_exactly(
     leaves: Mapping[str, Sequence[str]],
     ties: Sequence[tuple[Sequence[str], str]],
     threshold: int,
-    method: str,
     counts: Mapping[tuple[str, Cell], int],
     fixed: Mapping[Node, bool] | None = None,
     bridge: Mapping[Node, Node] | None = None,
@@ -84,7 +80,7 @@ def protect_exactly(
     if not small:
         return hidden
     view, members, sum_of = _reader_view(
-        values, hidden, nodes=nodes, cells=cells, leaves=leaves, ties=ties, method=method
+        values, hidden, nodes=nodes, cells=cells, leaves=leaves, ties=ties
     )
     _tie(view, cells, leaves, ties, counts)
     touching: dict[Hashable, list[int]] = defaultdict(list)
@@ -124,7 +120,7 @@ def _companions(
     """What to hide next for an exposed figure (`start`: itself, or the node bridging a
     fixed figure to this family), by the cost rule of the module docstring."""
     if start not in hidden and start not in fixed:
-        return {start}  # round5, or a bridge: the figure itself goes first
+        return {start}  # a bridge: the figure itself goes first
     limits = [node_of[i] for i in view.binding if i in node_of]
     limits = [n for n in limits if n not in hidden and n not in fixed]
     if limits:  # hide the cheapest shown figure whose bound held the interval in
@@ -163,7 +159,7 @@ def _choose(
     tied for the fewest other hidden members gives its cheapest shown member (one round
     then closes each likely route of the leak, which keeps the rounds few)."""
     if node not in hidden and node not in fixed:
-        return [node]  # round5, or a bridge: the figure itself goes first
+        return [node]  # a bridge: the figure itself goes first
     unavailable: set[Hashable] = set(hidden | fixed)
     ranked: list[tuple[int, tuple[Any, ...], Any]] = []
     for index in touching.get(node, ()):
@@ -198,7 +194,6 @@ def _reader_view(
     cells: Sequence[Cell],
     leaves: Mapping[str, Sequence[str]],
     ties: Sequence[tuple[Sequence[str], str]],
-    method: str,
 ) -> tuple[LinearView, dict[Node, list[int]], dict[Node, int]]:
     """The program, each node's unknowns, and each shown node's sum id."""
     leaf_rows = sorted({leaf for parts in leaves.values() for leaf in parts})
@@ -221,8 +216,8 @@ def _reader_view(
     sum_of: dict[Node, int] = {}
     for node in nodes:
         if node not in hidden:
-            low, high = _known(values.get(node, 0), method)
-            sum_of[node] = view.add_sum(members[node], low, high)
+            value = values.get(node, 0)
+            sum_of[node] = view.add_sum(members[node], value, value)
     return view, members, sum_of
 
 
@@ -239,10 +234,6 @@ def _tie(
         for p, cell in enumerate(cells):
             if sum(counts.get((part, cell), 0) for part in parts) <= counts.get((whole, cell), 0):
                 view.add_tie([column[part] + p for part in parts], column[whole] + p)
-
-
-def _known(value: int, method: str) -> tuple[int, int]:
-    return rounding_interval(value) if method == "round5" else (value, value)
 
 
 __all__ = ["protect_exactly"]

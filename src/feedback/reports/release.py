@@ -22,7 +22,6 @@ from feedback.reports.suppression import (
     SUPPRESSED,
     Constraint,
     protect_counts,
-    round_to_five,
 )
 
 BASE = "__base__"
@@ -51,6 +50,8 @@ class Figure(msgspec.Struct, frozen=True):
 
 
 class Release(msgspec.Struct, frozen=True):
+    """`method` is the protection it was made under, part of a stored release's key."""
+
     values: dict[tuple[str, ReportPeriod, Slice], int]
     hidden: frozenset[tuple[str, ReportPeriod, Slice]]
     method: str
@@ -60,8 +61,6 @@ class Release(msgspec.Struct, frozen=True):
         if node in self.hidden:
             return Figure(None, SUPPRESSED)
         value = self.values.get(node, 0)
-        if self.method == "round5":
-            value = round_to_five(value)
         return Figure(value, str(value))
 
 
@@ -79,7 +78,7 @@ def figure_key(row: str, period: ReportPeriod, slice_: Slice) -> str:
 
 
 class StoredRelease(msgspec.Struct, frozen=True):
-    """A release as stored: each node's figure as a report shows it (rounded already, or
+    """A release as stored: each node's figure as a report shows it (its count, or
     HIDDEN), keyed by `figure_key`; a node not held is 0. It says no more than the release
     it was made from, because it holds only what `Release.figure` would return."""
 
@@ -148,9 +147,7 @@ def build_release(
     constraints = _constraints(window, every_row, slices_all, seen_slices, additive=additive)
     constraints.extend(_group_sums(groups or {}, window, slices_all))
     constraints.extend(_borough_sums(atoms, window, every_row))
-    hidden: set[Any] = set()
-    if method != "round5":
-        hidden = set(protect_counts(values, constraints, threshold=threshold))
+    hidden = set(protect_counts(values, constraints, threshold=threshold))
     leaves, ties = _leaves(rows, groups or {}, additive=additive, responses=_has_base(atoms))
     nodes = [(r, p, s) for r in every_row for p in window.periods() for s in slices_all]
     linked = _linked(responses, nodes, leaves, ties, additive=additive)
@@ -163,13 +160,12 @@ def build_release(
         leaves=leaves,
         ties=ties,
         threshold=threshold,
-        method=method,
         counts=_finest(atoms, responses, additive=additive),
         fixed=linked.fixed,
         bridge=linked.bridge,
     )
-    if method != "round5":  # companions the program added get theirs: none is recoverable
-        hidden = set(protect_counts(values, constraints, threshold=threshold, start=hidden))
+    # companions the program added get theirs, so none is recoverable by equations either
+    hidden = set(protect_counts(values, constraints, threshold=threshold, start=hidden))
     return Release(values=dict(values), hidden=frozenset(hidden), method=method)
 
 

@@ -131,7 +131,7 @@ async def survey_report(
         responses=family.responses.figure(BASE, period, slice_).shown,
         threshold=threshold,
         method=method,
-        legend=legend(threshold, method),
+        legend=legend(threshold),
         questions=report_questions,
         figures_as_of=as_of_minute(cached.as_of),
     )
@@ -202,7 +202,7 @@ async def compare_question(
         question=question_key,
         period=period.name,
         narrowed_by=_slice_name(slice_),
-        legend=legend(settings.suppression_threshold, settings.report_rounding),
+        legend=legend(settings.suppression_threshold),
         versions=compared,
         figures_as_of=as_of_minute(min(stale, default=None)),
     )

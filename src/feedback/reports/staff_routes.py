@@ -16,8 +16,9 @@ from feedback.organisations.service import list_services
 from feedback.reports import service
 from feedback.reports.board_pack import board_pack, export_board_pack
 from feedback.reports.charts import bar_chart, line_chart
+from feedback.reports.quotes import QUOTE_ROLES, QUOTES_SHOWN, theme_quotes
 from feedback.reports.schemas import ReportFilter
-from feedback.reports.themes import QUOTE_ROLES, theme_quotes, theme_report
+from feedback.reports.themes import theme_report
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
@@ -258,6 +259,7 @@ class ReportsPages(Controller):
                 "channels": CHANNELS,
                 "threshold": settings.suppression_threshold,
                 "may_quote": staff.role in QUOTE_ROLES,
+                "quotes_shown": QUOTES_SHOWN,
             },
         )
 
@@ -276,7 +278,7 @@ class ReportsPages(Controller):
         borough: str | None = None,
         channel: str | None = None,
     ) -> Template:
-        """Redacted quotes for one theme: lead and analyst, large enough groups, audited."""
+        """Redacted quotes for one theme: lead and analyst, a fixed number or none, audited."""
         filters = report_filter(period, version, service_id, borough, channel)
         quoted = await theme_quotes(
             db,

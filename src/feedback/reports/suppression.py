@@ -2,9 +2,7 @@
 
 Small counts can identify a survivor in a small service, so no report may show, or let a
 reader work out, a count between 1 and `threshold - 1` (threshold from settings, default 5,
-never below 3). Two methods, chosen by `FEEDBACK_REPORT_ROUNDING`:
-
-`suppress` (default), as UK official statistics do:
+never below 3). Figures are suppressed, as UK official statistics do:
 
 * primary suppression: a count from 1 to threshold-1 is shown as `c`, never 0 or blank;
 * secondary suppression: figures are linked by sums ("constraints": a total equals its
@@ -35,11 +33,9 @@ that the release itself does not give away. A report narrows by at most one of s
 borough and channel (with any period); combinations such as "borough X and channel SMS"
 are outside the family and refused, which keeps the family two-level and small.
 
-`round5`, as NHS England publishes: every count is rounded to the nearest 5 (a non-zero
-count never shows as 0: 1 and 2 show as 5), totals are rounded from unrounded data, and
-percentages are computed from the shown figures. Rounding alone does not survive a reader
-who intersects the intervals of many rounded figures, so the same linear program checks
-every small count, and one it pins too closely is shown as `c`, with companions as above.
+Rounding to the nearest 5 was removed (issue 22): a reader who combines many rounded
+figures with the sums between them pinned small counts exactly (four months each shown as
+"5" make each at least 1), so suppression is the only method.
 
 Percentages and means whose base is below the threshold (or hidden) are shown as `c`; a
 mean is also hidden when any answer count in its column is hidden, because the mean times
@@ -57,7 +53,6 @@ from typing import Any, NamedTuple, TypeVar
 
 SUPPRESSED = "c"
 NOT_APPLICABLE = "x"  # the government statistics symbol for "not applicable"
-ROUNDING_METHODS = ("suppress", "round5")
 Node = TypeVar("Node", bound=Hashable)
 _PRIME = (1 << 61) - 1  # Gauss-Jordan over GF(p): exact for our 0/±1 systems barring ~1/p
 
@@ -69,25 +64,12 @@ class Constraint(NamedTuple):
     parts: tuple[Hashable, ...]
 
 
-def legend(threshold: int, method: str = "suppress") -> str:
+def legend(threshold: int) -> str:
     """The footnote every table and export carries, so `c` is never read as a number."""
-    if method == "round5":
-        return (
-            "Counts are rounded to the nearest 5 (1 and 2 show as 5); totals are rounded "
-            f"from unrounded figures. c = a percentage or mean on fewer than {threshold}. "
-            "x = nobody answered, so there is no percentage."
-        )
     return (
         f"c = fewer than {threshold}, or withheld so that a number fewer than {threshold} "
         "cannot be worked out from the totals. x = nobody answered, so there is no percentage."
     )
-
-
-def round_to_five(count: int) -> int:
-    """Nearest multiple of 5, halves up; a non-zero count never rounds to 0."""
-    if count <= 0:
-        return 0
-    return max(5, 5 * ((count + 2) // 5))
 
 
 def operational_count(count: int, threshold: int) -> str:
@@ -95,15 +77,6 @@ def operational_count(count: int, threshold: int) -> str:
     or above the threshold as it is, else "fewer than N", 0 included. A small batch is
     often handed to people known by name, so a small count says who answered."""
     return str(count) if count >= threshold else f"fewer than {threshold}"
-
-
-def rounding_interval(count: int) -> tuple[int, int]:
-    """What a reader knows of a count from its rounded figure: 0 is exact, 5 stands for
-    1 to 7, any other multiple of 5 for itself plus or minus 2."""
-    shown = round_to_five(count)
-    if shown == 0:
-        return 0, 0
-    return (1, 7) if shown == 5 else (shown - 2, shown + 2)
 
 
 def primary_hidden(values: Mapping[Node, int], *, threshold: int) -> set[Node]:
@@ -309,7 +282,6 @@ def _subtract(
 
 __all__ = [
     "NOT_APPLICABLE",
-    "ROUNDING_METHODS",
     "SUPPRESSED",
     "Constraint",
     "legend",
@@ -317,6 +289,4 @@ __all__ = [
     "primary_hidden",
     "protect_counts",
     "recoverable_hidden",
-    "round_to_five",
-    "rounding_interval",
 ]

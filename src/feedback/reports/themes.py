@@ -1,6 +1,6 @@
 """Theme reports: how many responses mention each theme, each theme's sentiment split, and
 the top emerging phrases, from stored tags and counts only (never by opening a response);
-and redacted quotes for one theme, which do open responses.
+and the theme labels. Redacted quotes, which do open responses, are `reports.quotes`.
 
 Mentions and their sentiment split go through one joint release (`release.build_release`),
 stored like the answers' (`release_cache`, kind "themes", current while no response,
@@ -14,9 +14,6 @@ A tag an analyst removed is not counted.
 Emerging phrases are counted per survey and month across all services, so only the roles
 that read every service see them, unnarrowed, and only phrases whose text was stored (it is
 kept only once enough different responses used it), protected across the window's periods.
-
-Quotes: lead and analyst only, only for a theme at least `threshold` responses mention in
-the chosen period and group, each view audit-logged; words are redacted before they leave.
 """
 
 from __future__ import annotations
@@ -27,14 +24,10 @@ from functools import partial
 
 import anyio.to_thread
 import msgspec
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
-from feedback.crypto.errors import PeriodKeyDestroyed
-from feedback.crypto.master import MasterKeys
-from feedback.errors import Forbidden, NotFound
 from feedback.reports import service
 from feedback.reports.periods import ReportPeriod, Window
 from feedback.reports.questions import answer_lines, percent
@@ -57,13 +50,9 @@ from feedback.responses.models import Response
 from feedback.settings import Settings
 from feedback.surveys.models import Survey
 from feedback.themes.models import EmergingPhraseCount, ThemeTag
-from feedback.themes.opening import open_response
-from feedback.themes.redaction import redact
 from feedback.themes.taxonomy import load_taxonomy
 
 SENTIMENTS = ("negative", "positive", "neutral")  # rank order; "neutral" also holds "mixed"
-QUOTE_ROLES = ("lead", "analyst")
-MAX_QUOTES = 20
 TOP_PHRASES = 10
 PHRASES_ALL_SERVICES = (
     "Emerging phrases are counted across all services, so only the lead and analysts see them."
@@ -96,16 +85,6 @@ class ThemeReport(msgspec.Struct, frozen=True):
     phrases: list[PhraseLine] = []
     phrases_note: str = ""
     figures_as_of: datetime | None = None  # set when served from a release behind the data
-
-
-class ThemeQuotes(msgspec.Struct, frozen=True):
-    survey: str
-    theme: str
-    label: str
-    period: str
-    narrowed_by: str
-    mentions: str
-    quotes: list[str]
 
 
 def theme_labels() -> dict[str, str]:
@@ -268,7 +247,7 @@ async def theme_report(
         period=period.name,
         narrowed_by=service._slice_name(slice_),
         responses=release.figure(BASE, period, slice_).shown,
-        legend=legend(threshold, settings.report_rounding),
+        legend=legend(threshold),
         themes=lines,
         sentiment=[_sentiment(release, theme, period, slice_, threshold) for theme, _ in rows],
         phrases=phrases,
@@ -341,95 +320,4 @@ async def _phrases(
     return [PhraseLine(phrase, str(count)) for count, phrase in top], ""
 
 
-async def theme_quotes(
-    session: AsyncSession,
-    staff: Staff,
-    slug: str,
-    theme: str,
-    *,
-    filters: ReportFilter,
-    settings: Settings,
-    master_keys: MasterKeys,
-) -> ThemeQuotes:
-    """Up to MAX_QUOTES redacted answers tagged with `theme` in the period and group, for
-    lead and analyst, only when the theme's protected mention count reaches the threshold
-    (a quote from a group of two is nearly a name). The view is audit-logged first."""
-    if staff.role not in QUOTE_ROLES:
-        raise Forbidden("quotes are for the lead and analysts only")
-    report = await theme_report(session, staff, slug, filters=filters, settings=settings)
-    line = next((line for line in report.themes if line.option == theme), None)
-    if line is None:
-        raise NotFound(f"theme {theme!r}: no response in {report.period} mentions it")
-    version = service._choose(await service._versions(session, slug), filters.version)
-    period, slice_ = await service._check_filters(session, staff, filters)
-    tagged = _tagged(staff, version.id, theme, period, slice_)
-    mentions = await session.scalar(select(func.count()).select_from(tagged.subquery()))
-    # The true count decides, not the shown one: rounding shows 3 as 5.
-    if line.count is None or (mentions or 0) < settings.suppression_threshold:
-        raise Forbidden(
-            f"theme {theme!r}: quotes are shown only when at least "
-            f"{settings.suppression_threshold} responses in the period and group mention it"
-        )
-    record_audit(
-        session,
-        "report.quotes",
-        actor_id=staff.id,
-        target_type="theme_quotes",
-        target_id=f"{slug}/{version.number}/{theme}/{period.name}/{report.narrowed_by}"[:64],
-    )
-    await session.commit()
-    quotes = []
-    chosen = await session.execute(tagged.order_by(ThemeTag.response_id).limit(MAX_QUOTES))
-    for response_id, question_id in chosen:
-        try:
-            opened = await open_response(session, response_id, master_keys=master_keys)
-        except PeriodKeyDestroyed:
-            continue  # retention: those words are gone for good
-        text = opened.free_texts.get(question_id)
-        if text:
-            quotes.append(redact(text))
-    return ThemeQuotes(
-        survey=slug,
-        theme=theme,
-        label=theme_labels().get(theme, theme),
-        period=period.name,
-        narrowed_by=report.narrowed_by,
-        mentions=line.shown,
-        quotes=quotes,
-    )
-
-
-def _tagged(
-    staff: Staff, version_id: int, theme: str, period: ReportPeriod, slice_: Slice
-) -> Select[str, str]:
-    """(response, first question tagged) for each response mentioning `theme` in the
-    period and slice, within the caller's services."""
-    months = period.month_keys()
-    (first_year, first), (last_year, last) = months[0], months[-1]
-    end = date(last_year + 1, 1, 1) if last == 12 else date(last_year, last + 1, 1)
-    query = (
-        select(ThemeTag.response_id, func.min(ThemeTag.question_id))
-        .join(Response, Response.id == ThemeTag.response_id)
-        .where(
-            ThemeTag.theme_id == theme,
-            ThemeTag.decision != "removed",
-            Response.survey_version_id == version_id,
-            Response.submitted_on >= date(first_year, first, 1),
-            Response.submitted_on < end,
-        )
-        .group_by(ThemeTag.response_id)
-    )
-    scope = staff.service_scope()
-    if scope is not None:
-        query = query.where(Response.service_id.in_(scope))
-    axis, value = slice_
-    if axis == "service":
-        query = query.where(Response.service_id == int(value))
-    elif axis == "borough":
-        query = query.where(Response.borough == value)
-    elif axis == "channel":
-        query = query.where(Response.channel == value)
-    return query
-
-
-__all__ = ["ThemeQuotes", "ThemeReport", "compute_themes_family", "theme_quotes", "theme_report"]
+__all__ = ["ThemeReport", "compute_themes_family", "theme_labels", "theme_report"]
