@@ -21,6 +21,7 @@ from feedback.actions.schemas import PublicFilter, RecordPage
 from feedback.errors import InvalidInput, NotFound
 from feedback.organisations.service import list_boroughs, list_services
 from feedback.settings import Settings
+from feedback.web.errors import API_ERRORS
 
 __all__ = ["PublicRecordsApi", "YouSaidWeDidPages"]
 
@@ -143,6 +144,7 @@ class PublicRecordsApi(Controller):
 
     path = "/api/v1/you-said-we-did"
     tags = ["you said, we did (public)"]
+    exception_handlers = API_ERRORS  # JSON callers get problem details, as on the API router
 
     @get("/")
     async def list_records(
