@@ -38,9 +38,9 @@ def public_filter(
 ) -> PublicFilter:
     """Query strings as the filter form sends them (empty means "all")."""
     if service and not service.isdigit():
-        raise InvalidInput(f"service {service!r}: must be a service number")
+        raise InvalidInput("must be a service number", field="service", value=service)
     if status and status not in STATUSES:
-        raise InvalidInput(f"status {status!r}: use planned, in_progress or done")
+        raise InvalidInput("use planned, in_progress or done", field="status", value=status)
     return PublicFilter(
         service_id=int(service) if service else None,
         borough=borough or None,
@@ -54,7 +54,7 @@ def _whole(name: str, text: str | None, default: int) -> int:
     if not text:
         return default
     if not text.isdigit():
-        raise InvalidInput(f"{name} {text!r}: must be a whole number")
+        raise InvalidInput("must be a whole number", field=name, value=text)
     return int(text)
 
 

@@ -359,7 +359,7 @@ async def theme_quotes(
     report = await theme_report(session, staff, slug, filters=filters, settings=settings)
     line = next((line for line in report.themes if line.option == theme), None)
     if line is None:
-        raise NotFound(f"theme {theme!r}: no response in {report.period} mentions it")
+        raise NotFound(f"no response in {report.period} mentions it", field="theme", value=theme)
     version = service._choose(await service._versions(session, slug), filters.version)
     period, slice_ = await service._check_filters(session, staff, filters)
     tagged = _tagged(staff, version.id, theme, period, slice_)
@@ -367,8 +367,10 @@ async def theme_quotes(
     # The true count decides, not the shown one: rounding shows 3 as 5.
     if line.count is None or (mentions or 0) < settings.suppression_threshold:
         raise Forbidden(
-            f"theme {theme!r}: quotes are shown only when at least "
-            f"{settings.suppression_threshold} responses in the period and group mention it"
+            "quotes are shown only when at least "
+            f"{settings.suppression_threshold} responses in the period and group mention it",
+            field="theme",
+            value=theme,
         )
     record_audit(
         session,
