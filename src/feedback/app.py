@@ -54,7 +54,7 @@ from feedback.themes.danger import load_danger_check
 from feedback.themes.staff_routes import ThemeReviewPages
 from feedback.web import dependencies as deps
 from feedback.web import display_names
-from feedback.web.errors import EXCEPTION_HANDLERS
+from feedback.web.errors import API_ERRORS, PUBLIC_ERRORS, STAFF_ERRORS, UNMATCHED_ERRORS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready
 from feedback.web.middleware import add_safety_headers, log_request, request_log_middleware
@@ -85,6 +85,7 @@ def public_router() -> Router:
             SmsWebhooks,
             SmsStatusCallbacks,
         ],
+        exception_handlers=PUBLIC_ERRORS,
     )
 
 
@@ -112,6 +113,7 @@ def staff_router() -> Router:
             ThemeReviewPages,
         ],
         guards=[require_staff_session],
+        exception_handlers=STAFF_ERRORS,
         before_request=display_names.load_survey_titles,
         dependencies={
             "staff": Provide(deps.provide_staff, sync_to_thread=False),
@@ -135,6 +137,7 @@ def api_router() -> Router:
             ActionsApi,
         ],
         guards=[require_api_token],
+        exception_handlers=API_ERRORS,
         security=[{"bearer": []}],
         dependencies={"staff": Provide(deps.provide_staff, sync_to_thread=False)},
     )
@@ -199,7 +202,9 @@ def create_app(settings: Settings) -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=_templates_never_reload,
         ),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        # Errors inside a route are answered by its router's handlers; these are only for
+        # requests that match no route (web/errors.py `unmatched_request`).
+        exception_handlers=UNMATCHED_ERRORS,
         openapi_config=OpenAPIConfig(
             title="Survivor feedback staff API",
             version="1",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Litestar
@@ -138,3 +139,14 @@ async def test_arabic_pages_render_right_to_left(client: Client, link_token: str
     await client.get(f"/s/{link_token}")
     page = await client.get("/s?lang=ar")
     assert '<html lang="ar" dir="rtl">' in page.text
+
+
+async def test_a_bad_answer_marks_its_own_question_and_no_other(
+    client: Client, link_token: str
+) -> None:
+    page = await _consent(client, link_token)
+    answer = await _submit(client, page, {**ANSWERS, "q_times_told_story": "lots"})
+
+    marked = re.findall(r'class="question field field-error">\s*<label for="([^"]+)"', answer.text)
+    assert marked == ["q_times_told_story"]
+    assert answer.text.count("field-error") == 1

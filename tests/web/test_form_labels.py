@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.errors import InvalidInput
+from feedback.errors import Conflict, Forbidden, InvalidInput
 from feedback.web.form_labels import FormField, FormLabels
 
 FORM = FormLabels(
@@ -19,7 +19,9 @@ FORM = FormLabels(
 
 
 def test_the_internal_name_becomes_the_pages_label() -> None:
-    shown = FORM.context(InvalidInput("opens_on: enter a date as YYYY-MM-DD, like 2026-12-31"))
+    shown = FORM.context(
+        InvalidInput("enter a date as YYYY-MM-DD, like 2026-12-31", field="opens_on")
+    )
 
     assert shown == {
         "error": "Opening date: enter a date as YYYY-MM-DD, like 2026-12-31",
@@ -28,23 +30,29 @@ def test_the_internal_name_becomes_the_pages_label() -> None:
 
 
 def test_a_name_the_page_spells_differently_links_to_the_pages_field() -> None:
-    assert FORM.context("service_id: there is no service 9") == {
+    assert FORM.context(InvalidInput("there is no service 9", field="service_id")) == {
         "error": "Service: there is no service 9",
         "error_field": "service",
     }
-    assert FORM.context("service name: must not be empty")["error"] == (
+    assert FORM.context(Conflict("must not be empty", field="service name"))["error"] == (
         "Service name: must not be empty"
     )
 
 
 def test_the_value_quoted_after_the_name_is_kept() -> None:
-    shown = FORM.context("title 'Spring': is taken")
+    shown = FORM.context(InvalidInput("is taken", field="title", value="Spring"))
 
     assert shown["error"] == "Title 'Spring': is taken"
 
 
+def test_the_field_comes_from_the_error_never_from_its_words() -> None:
+    message = "opens_on: enter a date as YYYY-MM-DD, like 2026-12-31"
+
+    assert FORM.context(InvalidInput(message)) == {"error": message, "error_field": "title"}
+
+
 def test_an_undeclared_internal_name_is_not_shown() -> None:
-    shown = FORM.context("session: the round is not open")
+    shown = FORM.context(InvalidInput("the round is not open", field="session"))
 
     assert shown == {"error": "The round is not open", "error_field": "title"}
 
@@ -52,7 +60,7 @@ def test_an_undeclared_internal_name_is_not_shown() -> None:
 def test_a_sentence_with_a_colon_is_left_as_it_is() -> None:
     message = "you may work on records for your own services only: ask the lead"
 
-    assert FORM.context(message) == {"error": message, "error_field": "title"}
+    assert FORM.context(Forbidden(message)) == {"error": message, "error_field": "title"}
 
 
 def test_no_problem_marks_no_field() -> None:

@@ -21,6 +21,7 @@ from feedback.actions.schemas import PublicFilter, RecordPage
 from feedback.errors import InvalidInput, NotFound
 from feedback.organisations.service import list_boroughs, list_services
 from feedback.settings import Settings
+from feedback.web.errors import API_ERRORS
 
 __all__ = ["PublicRecordsApi", "YouSaidWeDidPages"]
 
@@ -37,9 +38,9 @@ def public_filter(
 ) -> PublicFilter:
     """Query strings as the filter form sends them (empty means "all")."""
     if service and not service.isdigit():
-        raise InvalidInput(f"service {service!r}: must be a service number")
+        raise InvalidInput("must be a service number", field="service", value=service)
     if status and status not in STATUSES:
-        raise InvalidInput(f"status {status!r}: use planned, in_progress or done")
+        raise InvalidInput("use planned, in_progress or done", field="status", value=status)
     return PublicFilter(
         service_id=int(service) if service else None,
         borough=borough or None,
@@ -53,7 +54,7 @@ def _whole(name: str, text: str | None, default: int) -> int:
     if not text:
         return default
     if not text.isdigit():
-        raise InvalidInput(f"{name} {text!r}: must be a whole number")
+        raise InvalidInput("must be a whole number", field=name, value=text)
     return int(text)
 
 
@@ -143,6 +144,7 @@ class PublicRecordsApi(Controller):
 
     path = "/api/v1/you-said-we-did"
     tags = ["you said, we did (public)"]
+    exception_handlers = API_ERRORS  # JSON callers get problem details, as on the API router
 
     @get("/")
     async def list_records(

@@ -76,9 +76,9 @@ async def _load(session: AsyncSession, staff: Staff, record_id: int) -> ActionRe
 def _text(name: str, value: str | None, *, required: bool = True) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInput(f"{name}: enter this")
+        raise InvalidInput("enter this", field=name)
     if len(cleaned) > LIMITS[name]:
-        raise InvalidInput(f"{name}: use {LIMITS[name]} characters or fewer")
+        raise InvalidInput(f"use {LIMITS[name]} characters or fewer", field=name)
     return cleaned
 
 
@@ -120,27 +120,29 @@ async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object
     }
     service = await session.get(Service, data.service_id)
     if service is None:
-        raise InvalidInput(f"service_id: there is no service {data.service_id}")
+        raise InvalidInput(f"there is no service {data.service_id}", field="service_id")
     known_boroughs = set(await session.scalars(select(Borough.slug)))
     boroughs = [b for b in data.boroughs if b] or [b.slug for b in service.boroughs]
     unknown = [b for b in boroughs if b not in known_boroughs]
     if unknown:
-        raise InvalidInput(f"boroughs: {', '.join(unknown)} is not a borough we know")
+        raise InvalidInput(f"{', '.join(unknown)} is not a borough we know", field="boroughs")
     if data.status not in STATUSES:
-        raise InvalidInput("status: choose planned, in progress or done")
+        raise InvalidInput("choose planned, in progress or done", field="status")
     values |= {"service_id": service.id, "boroughs": boroughs, "status": data.status}
     values["period"] = parse_period(data.period or "").name
     published = await _latest_survey(session, data.survey_slug.strip())
     if published is None:
-        raise InvalidInput(f"survey_slug: there is no published survey {data.survey_slug!r}")
+        raise InvalidInput(
+            f"there is no published survey {data.survey_slug!r}", field="survey_slug"
+        )
     question_ids = {q.id for _p, q in all_questions(published.definition)}
     wrong = [q for q in data.question_ids if q not in question_ids]
     if wrong:
-        raise InvalidInput(f"question_ids: the survey has no question {wrong[0]!r}")
+        raise InvalidInput(f"the survey has no question {wrong[0]!r}", field="question_ids")
     labels = {theme.id: theme.label for theme in load_taxonomy().themes}
     wrong = [t for t in data.theme_ids if t not in labels]
     if wrong:
-        raise InvalidInput(f"theme_ids: {wrong[0]!r} is not a theme of the taxonomy")
+        raise InvalidInput(f"{wrong[0]!r} is not a theme of the taxonomy", field="theme_ids")
     values |= {
         "survey_slug": data.survey_slug.strip(),
         "question_ids": list(dict.fromkeys(data.question_ids)),
@@ -150,7 +152,8 @@ async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object
     }
     if data.young_people and not values["simple_summary"]:
         raise InvalidInput(
-            "simple_summary: a record from young people's feedback needs a summary in simple words"
+            "a record from young people's feedback needs a summary in simple words",
+            field="simple_summary",
         )
     return values
 
@@ -184,7 +187,9 @@ async def edit_record(
     if record.state == PUBLISHED:
         _only_lead(staff, "change a published record")
         if values["service_id"] != record.service_id or values["survey_slug"] != record.survey_slug:
-            raise InvalidInput("service_id: a published record keeps its service and survey")
+            raise InvalidInput(
+                "a published record keeps its service and survey", field="service_id"
+            )
         changed = [f for f in values if values[f] != getattr(record, f)]
         if not changed:
             return await _view(session, record)
@@ -277,7 +282,7 @@ async def send_back(
         raise Conflict("only a record sent for approval can be sent back")
     cleaned = comment.strip()
     if not cleaned:
-        raise InvalidInput("comment: say what needs to change")
+        raise InvalidInput("say what needs to change", field="comment")
     record.state, record.review_comment = "draft", cleaned[:2000]
     record_audit(
         session, "action.send_back", actor_id=staff.id, target_type="action", target_id=record.id
@@ -294,12 +299,12 @@ async def add_progress(
     if record.state != PUBLISHED:
         raise Conflict("progress updates are for published records; edit the draft instead")
     if status not in STATUSES:
-        raise InvalidInput("status: choose planned, in progress or done")
+        raise InvalidInput("choose planned, in progress or done", field="status")
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInput("text: say what has happened")
+        raise InvalidInput("say what has happened", field="text")
     if on > today():
-        raise InvalidInput("on: the date cannot be in the future")
+        raise InvalidInput("the date cannot be in the future", field="on")
     session.add(ActionProgress(record_id=record.id, on=on, status=status, text=cleaned[:2000]))
     record.status = status
     record_audit(

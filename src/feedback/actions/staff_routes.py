@@ -105,9 +105,9 @@ class RecordForm:
 
     def to_input(self) -> RecordInput:
         if not self.service.isdigit():
-            raise InvalidInput("service_id: choose a service")
+            raise InvalidInput("choose a service", field="service_id")
         if not self.survey:
-            raise InvalidInput("survey_slug: choose a survey")
+            raise InvalidInput("choose a survey", field="survey_slug")
         return RecordInput(
             title=self.title,
             service_id=int(self.service),
@@ -267,7 +267,9 @@ class ActionsPages(Controller):
             try:
                 on = date.fromisoformat(data.on) if data.on else service.today()
             except ValueError:
-                raise InvalidInput("on: enter a date as YYYY-MM-DD, like 2026-10-01") from None
+                raise InvalidInput(
+                    "enter a date as YYYY-MM-DD, like 2026-10-01", field="on"
+                ) from None
             await service.add_progress(
                 db, staff, record_id, on=on, status=data.status, text=data.text
             )

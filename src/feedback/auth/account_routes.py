@@ -103,7 +103,7 @@ class AccountPages(Controller):
             )
         except FeedbackError as error:
             await db.rollback()
-            return await self._new_form(db, staff, data, error.message, status=400)
+            return await self._new_form(db, staff, data, error, status=400)
         link = await password_links.issue_password_link(
             db,
             email=created.email,
@@ -118,7 +118,11 @@ class AccountPages(Controller):
 
     @staticmethod
     async def _new_form(
-        db: AsyncSession, staff: Staff, form: AccountForm, error: str | None, status: int = 200
+        db: AsyncSession,
+        staff: Staff,
+        form: AccountForm,
+        error: FeedbackError | None,
+        status: int = 200,
     ) -> Template:
         return Template(
             "staff/admin_account_new.html",
@@ -152,7 +156,7 @@ class AccountPages(Controller):
         except FeedbackError as error:
             await db.rollback()
             status = 403 if isinstance(error, Forbidden) else 400
-            return await self._account_page(db, staff, account, error=error.message, status=status)
+            return await self._account_page(db, staff, account, error=error, status=status)
         return await self._account_page(db, staff, changed, notice="Role and services saved.")
 
     @get("/{user_id:int}/disable", media_type=MediaType.HTML)
@@ -204,7 +208,7 @@ class AccountPages(Controller):
         staff: Staff,
         account: AccountOut,
         *,
-        error: str | None = None,
+        error: FeedbackError | None = None,
         notice: str | None = None,
         status: int = 200,
     ) -> Template:
@@ -263,7 +267,7 @@ class TokenPages(Controller):
             token = await accounts.create_api_token(db, email=data.email, actor_id=staff.id)
         except FeedbackError as error:
             await db.rollback()
-            return await self._page(db, staff, error=error.message, status=400)
+            return await self._page(db, staff, error=error, status=400)
         return await self._page(db, staff, created=(data.email, token))
 
     @get("/{token_id:int}/revoke", media_type=MediaType.HTML)
@@ -285,7 +289,7 @@ class TokenPages(Controller):
         staff: Staff,
         *,
         created: tuple[str, str] | None = None,
-        error: str | None = None,
+        error: FeedbackError | None = None,
         notice: str | None = None,
         status: int = 200,
     ) -> Template:

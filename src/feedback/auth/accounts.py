@@ -26,7 +26,7 @@ def normalise_email(email: str) -> str:
     email = email.strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or " " in email:
-        raise InvalidInput(f"email: {email!r} is not an email address")
+        raise InvalidInput(f"{email!r} is not an email address", field="email")
     return email
 
 
@@ -61,16 +61,16 @@ async def create_user(
 
 def _check_role(role: str, service_names: Sequence[str]) -> None:
     if role not in ROLES:
-        raise InvalidInput(f"role: must be one of {', '.join(ROLES)}")
+        raise InvalidInput(f"must be one of {', '.join(ROLES)}", field="role")
     if role in SCOPED_ROLES and not service_names:
-        raise InvalidInput("service: a service manager needs at least one service")
+        raise InvalidInput("a service manager needs at least one service", field="service")
 
 
 async def account_by_email(session: AsyncSession, email: str) -> StaffUser:
     """Any account, active or disabled (for the lead's changes to it)."""
     user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
     if user is None:
-        raise NotFound(f"email: no account for {email}")
+        raise NotFound(f"no account for {email}", field="email")
     return user
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.accounts import list_staff
 from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit
 from feedback.auth.schemas import Staff
-from feedback.errors import FeedbackError
+from feedback.errors import FeedbackError, InvalidInput
 from feedback.web.form_labels import FormLabels
 from feedback.web.guards import requires_role
 
@@ -32,7 +32,7 @@ def _day(text: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FeedbackError(f"{name}: enter a date as YYYY-MM-DD") from None
+        raise InvalidInput("enter a date as YYYY-MM-DD", field=name) from None
 
 
 def audit_csv(events: list[AuditEventOut]) -> str:

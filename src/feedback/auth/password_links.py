@@ -45,10 +45,10 @@ async def issue_password_link(
     """A new one-time link for the account. For "reset", the current password stops
     working and every session of the account ends, in the same transaction."""
     if purpose not in LIFETIMES:
-        raise InvalidInput(f"purpose: must be one of {', '.join(LIFETIMES)}")
+        raise InvalidInput(f"must be one of {', '.join(LIFETIMES)}", field="purpose")
     user = await account_by_email(session, email)
     if not user.is_active:
-        raise InvalidInput(f"email: {user.email} is disabled; enable the account first")
+        raise InvalidInput(f"{user.email} is disabled; enable the account first", field="email")
     await session.execute(
         delete(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
     )

@@ -27,9 +27,9 @@ _DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
 def check_password_policy(password: str) -> None:
     """NCSC-style policy: length, not composition rules; long passphrases welcome."""
     if len(password) < MINIMUM_LENGTH:
-        raise InvalidInput(f"password: must be at least {MINIMUM_LENGTH} characters")
+        raise InvalidInput(f"must be at least {MINIMUM_LENGTH} characters", field="password")
     if len(password) > MAXIMUM_LENGTH:
-        raise InvalidInput(f"password: must be at most {MAXIMUM_LENGTH} characters")
+        raise InvalidInput(f"must be at most {MAXIMUM_LENGTH} characters", field="password")
 
 
 async def hash_password(password: str) -> str:

@@ -62,7 +62,7 @@ class SetPasswordPage(Controller):
         try:
             email = await password_links.email_for_password_link(db, data.token)
             if data.password != data.confirm:
-                raise InvalidInput("confirm: the two passwords are not the same")
+                raise InvalidInput("the two passwords are not the same", field="confirm")
             await password_links.set_password_with_link(db, data.token, data.password)
         except AuthError as error:
             return _dead(error)

@@ -137,7 +137,7 @@ async def _destroy_page(
     found = [p for p in await keys.list_key_periods(db, settings=settings) if p.label == label]
     live = [p for p in found if p.status != "destroyed"]
     if not live:
-        raise NotFound(f"period: no key period {label!r} with a live key")
+        raise NotFound(f"no key period {label!r} with a live key", field="period")
     context: dict[str, Any] = {
         "staff": staff,
         "period": live[0],

@@ -45,7 +45,7 @@ def _whole(field: str, text: str | int | None, low: int, high: int) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        raise InvalidInput(f"{field}: enter a whole number from {low} to {high}")
+        raise InvalidInput(f"enter a whole number from {low} to {high}", field=field)
     return value
 
 
@@ -62,12 +62,12 @@ async def create_class_session(
     """A draft session for one class of a school taking part in the round."""
     school = await school_for(session, actor, school_id)
     if round_id not in [rid for rid, _title in await rounds_for_school(session, school.id)]:
-        raise InvalidInput("round: choose an open round this school takes part in")
+        raise InvalidInput("choose an open round this school takes part in", field="round")
     year_group = " ".join(year_group.split())
     if not year_group or len(year_group) > 20:
-        raise InvalidInput("year_group: enter the year group, like Year 7")
+        raise InvalidInput("enter the year group, like Year 7", field="year_group")
     if age_band not in AGE_BANDS:
-        raise InvalidInput(f"age_band: choose one of {', '.join(AGE_BANDS)}")
+        raise InvalidInput(f"choose one of {', '.join(AGE_BANDS)}", field="age_band")
     row = ClassSession(
         school_id=school.id,
         round_id=round_id,
@@ -118,9 +118,9 @@ async def record_letter(
     for under-13s, how many consents came back). Only before the session opens."""
     row = await _session_row(session, actor, session_id)
     if row.link_batch_id is not None:
-        raise Conflict("letter: the session is open already")
+        raise Conflict("the session is open already", field="letter")
     if sent_on > clock.today_london():
-        raise InvalidInput("letter_sent_on: the date is in the future")
+        raise InvalidInput("the date is in the future", field="letter_sent_on")
     school = await session.get(School, row.school_id)
     assert school is not None
     if _consent_mode(school, row):
@@ -156,24 +156,29 @@ async def open_class_session(
     consents returned), expiring after `minutes`. The code is shown once, here."""
     row = await _session_row(session, actor, session_id)
     if row.link_batch_id is not None:
-        raise Conflict("session: this session was opened already")
+        raise Conflict("this session was opened already", field="session")
     school = await session.get(School, row.school_id)
     round_row = await session.get(ConsultationRound, row.round_id)
     assert school is not None and round_row is not None
     now = utc_now()
     if status_of(round_row, clock.today_london()) != "open":
-        raise InvalidInput("session: the round is not open")
+        raise InvalidInput("the round is not open", field="session")
     if row.letter_sent_on is None:
-        raise InvalidInput("letter_sent_on: record the date the letter to parents went out first")
+        raise InvalidInput(
+            "record the date the letter to parents went out first", field="letter_sent_on"
+        )
     allowed = letter_allows_from(row.letter_sent_on, notice_hours)
     if now < allowed:
         raise InvalidInput(
-            f"letter_sent_on: parents need {notice_hours} hours' notice; the session can open "
-            f"from {allowed.strftime('%d %B %Y %H:%M')}"
+            f"parents need {notice_hours} hours' notice; the session can open "
+            f"from {allowed.strftime('%d %B %Y %H:%M')}",
+            field="letter_sent_on",
         )
     if _consent_mode(school, row):
         if not row.consents_returned:
-            raise InvalidInput("consents_returned: record how many consents came back first")
+            raise InvalidInput(
+                "record how many consents came back first", field="consents_returned"
+            )
         cap = row.consents_returned
     else:
         cap = row.class_size + _whole("margin", margin, 0, MAXIMUM_MARGIN)
@@ -182,7 +187,7 @@ async def open_class_session(
         None,
     )
     if version is None:
-        raise InvalidInput("session: the round has no survey for young people")
+        raise InvalidInput("the round has no survey for young people", field="session")
     survey_id = await session.scalar(
         select(SurveyVersion.survey_id).where(SurveyVersion.id == version.version_id)
     )

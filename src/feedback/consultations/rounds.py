@@ -63,7 +63,7 @@ def _today() -> date:
 
 async def _latest_versions(session: AsyncSession, slugs: Sequence[str]) -> list[int]:
     if not slugs:
-        raise InvalidInput("surveys: choose at least one survey")
+        raise InvalidInput("choose at least one survey", field="surveys")
     found = []
     for slug in dict.fromkeys(slugs):
         version_id = await session.scalar(
@@ -74,7 +74,7 @@ async def _latest_versions(session: AsyncSession, slugs: Sequence[str]) -> list[
             .limit(1)
         )
         if version_id is None:
-            raise InvalidInput(f"surveys: {slug!r} has no published version")
+            raise InvalidInput(f"{slug!r} has no published version", field="surveys")
         found.append(version_id)
     return found
 
@@ -88,7 +88,7 @@ async def _ids_by_name(
     )
     missing = [name for name in wanted if name not in rows]
     if missing:
-        raise InvalidInput(f"{field}: no {field[:-1]} named {', '.join(map(repr, missing))}")
+        raise InvalidInput(f"no {field[:-1]} named {', '.join(map(repr, missing))}", field=field)
     return [rows[name] for name in wanted]
 
 
@@ -96,20 +96,24 @@ def _check_round(
     title: str, purpose: str, opens_on: date, closes_on: date, channels: Sequence[str]
 ) -> None:
     if not title.strip():
-        raise InvalidInput("title: enter a title")
+        raise InvalidInput("enter a title", field="title")
     if len(title) > MAXIMUM_TITLE:
-        raise InvalidInput(f"title: must be at most {MAXIMUM_TITLE} characters")
+        raise InvalidInput(f"must be at most {MAXIMUM_TITLE} characters", field="title")
     if not purpose.strip():
-        raise InvalidInput("purpose: say in plain words what the round is for")
+        raise InvalidInput("say in plain words what the round is for", field="purpose")
     if closes_on < opens_on:
-        raise InvalidInput("closes_on: the closing date must be on or after the opening date")
+        raise InvalidInput(
+            "the closing date must be on or after the opening date", field="closes_on"
+        )
     if closes_on < _today():
-        raise InvalidInput("closes_on: the closing date is in the past")
+        raise InvalidInput("the closing date is in the past", field="closes_on")
     if not channels:
-        raise InvalidInput("channels: choose at least one channel")
+        raise InvalidInput("choose at least one channel", field="channels")
     unknown = [channel for channel in channels if channel not in CHANNELS]
     if unknown:
-        raise InvalidInput(f"channels: unknown {', '.join(unknown)} (use {', '.join(CHANNELS)})")
+        raise InvalidInput(
+            f"unknown {', '.join(unknown)} (use {', '.join(CHANNELS)})", field="channels"
+        )
 
 
 async def create_round(
@@ -134,9 +138,9 @@ async def create_round(
     service_ids = await _ids_by_name(session, Service, service_names, "services")
     school_ids = await _ids_by_name(session, School, school_names, "schools")
     if not service_ids and not school_ids:
-        raise InvalidInput("services: choose at least one service or school")
+        raise InvalidInput("choose at least one service or school", field="services")
     if school_ids and "class" not in channels:
-        raise InvalidInput("channels: a round with schools needs the class channel")
+        raise InvalidInput("a round with schools needs the class channel", field="channels")
     if (
         previous_round_id is not None
         and await session.get(ConsultationRound, previous_round_id) is None

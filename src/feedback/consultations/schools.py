@@ -41,22 +41,24 @@ async def add_school(
     require_lead(actor)
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("name: enter the school's name")
+        raise InvalidInput("enter the school's name", field="name")
     if len(name) > MAXIMUM_NAME:
-        raise InvalidInput(f"name: must be at most {MAXIMUM_NAME} characters")
+        raise InvalidInput(f"must be at most {MAXIMUM_NAME} characters", field="name")
     borough_row = await session.scalar(select(Borough).where(Borough.slug == borough))
     if borough_row is None:
-        raise InvalidInput(f"borough: unknown borough {borough!r}")
+        raise InvalidInput(f"unknown borough {borough!r}", field="borough")
     service = await session.scalar(select(Service).where(Service.name == service_name))
     if service is None:
-        raise InvalidInput(f"service: no service named {service_name!r}")
+        raise InvalidInput(f"no service named {service_name!r}", field="service")
     if await session.scalar(select(School.id).where(School.name == name)) is not None:
-        raise Conflict(f"name: a school named {name!r} already exists")
+        raise Conflict(f"a school named {name!r} already exists", field="name")
     emails = [e.strip().lower() for e in coordinator_emails if e.strip()]
     users = list(await session.scalars(select(StaffUser).where(StaffUser.email.in_(emails))))
     wrong = sorted(set(emails) - {u.email for u in users if u.role == "school_coordinator"})
     if wrong:
-        raise InvalidInput(f"coordinators: no school coordinator account {', '.join(wrong)}")
+        raise InvalidInput(
+            f"no school coordinator account {', '.join(wrong)}", field="coordinators"
+        )
     school = School(
         name=name,
         borough_id=borough_row.id,

@@ -16,7 +16,7 @@ from feedback.clock import LONDON
 from feedback.consultations import class_sessions, rounds, schools, summary
 from feedback.consultations.models import AGE_BANDS
 from feedback.consultations.schemas import RoundOut
-from feedback.errors import Conflict, InvalidInput, NotFound
+from feedback.errors import Conflict, FeedbackError, InvalidInput, NotFound
 from feedback.links.models import CHANNELS
 from feedback.organisations.service import list_boroughs, list_services
 from feedback.settings import Settings
@@ -43,7 +43,7 @@ def _day(form: Form, key: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{key}: enter a date as YYYY-MM-DD, like 2026-12-31") from None
+        raise InvalidInput("enter a date as YYYY-MM-DD, like 2026-12-31", field=key) from None
 
 
 def london(moment: datetime | None) -> str:
@@ -176,12 +176,12 @@ class RoundsPages(Controller):
             )
         except (InvalidInput, NotFound) as problem:
             await db.rollback()
-            return await self._new_form(db, staff, form, problem.message, status=400)
+            return await self._new_form(db, staff, form, problem, status=400)
         return Redirect(f"/staff/consultations/{created.id}", status_code=303)
 
     @staticmethod
     async def _new_form(
-        db: AsyncSession, staff: Staff, form: Form, error: str | None, status: int = 200
+        db: AsyncSession, staff: Staff, form: Form, error: FeedbackError | None, status: int = 200
     ) -> Template:
         return Template(
             "staff/round_new.html",
@@ -266,12 +266,12 @@ class SchoolsPages(Controller):
             )
         except (InvalidInput, Conflict) as problem:
             await db.rollback()
-            return await self._index(db, staff, form, problem.message, status=400)
+            return await self._index(db, staff, form, problem, status=400)
         return Redirect(f"/staff/schools/{school.id}", status_code=303)
 
     @staticmethod
     async def _index(
-        db: AsyncSession, staff: Staff, form: Form, error: str | None, status: int = 200
+        db: AsyncSession, staff: Staff, form: Form, error: FeedbackError | None, status: int = 200
     ) -> Template:
         lead = staff.role == "lead"
         return Template(
@@ -316,7 +316,7 @@ class SchoolsPages(Controller):
             )
         except InvalidInput as problem:
             await db.rollback()
-            return await self._school(db, staff, settings, school_id, form, problem.message, 400)
+            return await self._school(db, staff, settings, school_id, form, problem, 400)
         return Redirect(f"/staff/schools/sessions/{created.id}", status_code=303)
 
     @staticmethod
@@ -326,7 +326,7 @@ class SchoolsPages(Controller):
         settings: Settings,
         school_id: int,
         form: Form,
-        error: str | None,
+        error: FeedbackError | None,
         status: int = 200,
     ) -> Template:
         found = await schools.list_schools(db, actor=staff, only=[school_id])
@@ -376,7 +376,7 @@ class SchoolsPages(Controller):
             )
         except (InvalidInput, Conflict) as problem:
             await db.rollback()
-            return await self._session(db, staff, settings, session_id, problem.message, 400)
+            return await self._session(db, staff, settings, session_id, problem, 400)
         return Redirect(f"/staff/schools/sessions/{session_id}", status_code=303)
 
     @post("/sessions/{session_id:int}/open", media_type=HTML)
@@ -403,7 +403,7 @@ class SchoolsPages(Controller):
             )
         except (InvalidInput, Conflict) as problem:
             await db.rollback()
-            return await self._session(db, staff, settings, session_id, problem.message, 400)
+            return await self._session(db, staff, settings, session_id, problem, 400)
         return Template(
             "staff/class_session_opened.html",
             context={"staff": staff, "opened": opened, "london": london},
@@ -415,7 +415,7 @@ class SchoolsPages(Controller):
         staff: Staff,
         settings: Settings,
         session_id: int,
-        error: str | None,
+        error: FeedbackError | None,
         status: int = 200,
     ) -> Template:
         found = await class_sessions.get_class_session(

@@ -60,7 +60,7 @@ async def closing_summary(
     require_lead(actor)
     found = await get_round(session, round_id, actor=actor)
     if found.status != "closed":
-        raise InvalidInput("round: the closing summary is ready once the round has closed")
+        raise InvalidInput("the closing summary is ready once the round has closed", field="round")
     period = round_period(found.opens_on, found.closes_on)
     surveys = []
     for pinned in found.surveys:
@@ -116,7 +116,7 @@ async def compare_rounds(
     require_lead(actor)
     this = await get_round(session, round_id, actor=actor)
     if this.previous_round_id is None:
-        raise InvalidInput("round: this round was not opened from an earlier one")
+        raise InvalidInput("this round was not opened from an earlier one", field="round")
     before = await get_round(session, this.previous_round_id, actor=actor)
     this_period = round_period(this.opens_on, this.closes_on)
     before_period = round_period(before.opens_on, before.closes_on)

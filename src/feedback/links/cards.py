@@ -98,8 +98,9 @@ async def check_printed_wording(session: AsyncSession, texts: Mapping[str, str])
         found = subject_word(text, names)
         if found is not None:
             raise InvalidInput(
-                f"output: {where} {text!r} names {found!r}; a card or a list of links may "
-                "be found, so reword it"
+                f"{where} {text!r} names {found!r}; a card or a list of links may "
+                "be found, so reword it",
+                field="output",
             )
 
 

@@ -41,27 +41,27 @@ async def _survey_and_service(
 ) -> tuple[Survey, Service]:
     survey = await session.scalar(select(Survey).where(Survey.slug == survey_slug))
     if survey is None:
-        raise NotFound(f"survey: no survey {survey_slug!r}")
+        raise NotFound(f"no survey {survey_slug!r}", field="survey")
     published = await session.scalar(
         select(SurveyVersion.id).where(SurveyVersion.survey_id == survey.id).limit(1)
     )
     if published is None:
-        raise InvalidInput(f"survey: {survey_slug!r} has no published version yet")
+        raise InvalidInput(f"{survey_slug!r} has no published version yet", field="survey")
     service = await session.scalar(select(Service).where(Service.name == service_name))
     scope = actor.service_scope() if actor else None
     if service is None or (scope is not None and service.id not in scope):
-        raise NotFound(f"service: no service named {service_name!r}")
+        raise NotFound(f"no service named {service_name!r}", field="service")
     refuse_if_retired(service)  # every link, code and SMS invitation is made through here
     return survey, service
 
 
 def _check_request(count: int, channel: str, expires_on: date | None, today: date) -> None:
     if not 1 <= count <= MAX_BATCH:
-        raise InvalidInput(f"count: must be between 1 and {MAX_BATCH}")
+        raise InvalidInput(f"must be between 1 and {MAX_BATCH}", field="count")
     if channel not in CHANNELS:
-        raise InvalidInput(f"channel: must be one of {', '.join(CHANNELS)}")
+        raise InvalidInput(f"must be one of {', '.join(CHANNELS)}", field="channel")
     if expires_on is not None and expires_on < today:
-        raise InvalidInput(f"expires: {expires_on.isoformat()} is in the past")
+        raise InvalidInput(f"{expires_on.isoformat()} is in the past", field="expires")
 
 
 class _Batch(msgspec.Struct):
@@ -169,7 +169,7 @@ async def create_code(
 ) -> LinkBatchOut:
     """A shared code good for `cap` responses, for a class, a poster or the SMS keyword."""
     if not 1 <= cap <= MAX_CAP:
-        raise InvalidInput(f"cap: must be between 1 and {MAX_CAP}")
+        raise InvalidInput(f"must be between 1 and {MAX_CAP}", field="cap")
     batch = await _open_batch(
         session,
         kind="code",

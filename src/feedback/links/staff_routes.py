@@ -15,7 +15,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
-from feedback.errors import InvalidInput, NotFound
+from feedback.errors import FeedbackError, InvalidInput, NotFound
 from feedback.links import service as links
 from feedback.links.cards import CARD_TITLE, check_printed_wording, issue_cards
 from feedback.links.export import render_batch
@@ -62,17 +62,17 @@ def _parse(form: BatchForm) -> tuple[int, int, date | None]:
     try:
         count = int(form.count or "0")
     except ValueError:
-        raise InvalidInput("count: enter a whole number, like 20") from None
+        raise InvalidInput("enter a whole number, like 20", field="count") from None
     try:
         cap = int(form.cap or "0")
     except ValueError:
-        raise InvalidInput("cap: enter a whole number, like 35") from None
+        raise InvalidInput("enter a whole number, like 35", field="cap") from None
     try:
         expires = date.fromisoformat(form.expires) if form.expires else None
     except ValueError:
-        raise InvalidInput("expires: enter a date as YYYY-MM-DD, like 2026-12-31") from None
+        raise InvalidInput("enter a date as YYYY-MM-DD, like 2026-12-31", field="expires") from None
     if form.output not in OUTPUTS:
-        raise InvalidInput("output: choose screen, CSV or cards")
+        raise InvalidInput("choose screen, CSV or cards", field="output")
     return count, cap, expires
 
 
@@ -146,7 +146,7 @@ class LinksPages(Controller):
             await check_printed_wording(db, _printed_texts(data.output, settings))
             batch = await self._issue(data, db, staff, settings, master_key)
         except (InvalidInput, NotFound) as problem:
-            return await self._form(db, staff, data, problem.message, status=400)
+            return await self._form(db, staff, data, problem, status=400)
         if data.output == "csv":
             return Response(
                 render_batch(batch, "csv"),
@@ -249,7 +249,11 @@ class LinksPages(Controller):
 
     @staticmethod
     async def _form(
-        db: AsyncSession, staff: Staff, form: BatchForm, error: str | None, status: int = 200
+        db: AsyncSession,
+        staff: Staff,
+        form: BatchForm,
+        error: FeedbackError | None,
+        status: int = 200,
     ) -> Template:
         return Template(
             "staff/links.html",

@@ -28,7 +28,7 @@ async def add_service(
     """Create a service in the given boroughs; unknown slugs or a taken name change nothing."""
     name = await _free_name(session, name)
     if not boroughs:
-        raise InvalidInput("boroughs: give at least one borough slug")
+        raise InvalidInput("give at least one borough slug", field="boroughs")
     found = {
         row.slug: row
         for row in await session.scalars(select(Borough).where(Borough.slug.in_(boroughs)))
@@ -36,7 +36,7 @@ async def add_service(
     unknown = sorted(set(boroughs) - set(found))
     if unknown:
         known = ", ".join(b.slug for b in await list_boroughs(session))
-        raise InvalidInput(f"borough: unknown slug {', '.join(unknown)} (known: {known})")
+        raise InvalidInput(f"unknown slug {', '.join(unknown)} (known: {known})", field="borough")
     service = Service(name=name, boroughs=[found[slug] for slug in dict.fromkeys(boroughs)])
     session.add(service)
     await session.flush()
@@ -51,9 +51,11 @@ async def _free_name(session: AsyncSession, name: str, *, keep_id: int | None = 
     """The name with its spaces tidied, refused when empty, too long or another's."""
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("service name: must not be empty")
+        raise InvalidInput("must not be empty", field="service name")
     if len(name) > MAXIMUM_NAME_LENGTH:
-        raise InvalidInput(f"service name: must be at most {MAXIMUM_NAME_LENGTH} characters")
+        raise InvalidInput(
+            f"must be at most {MAXIMUM_NAME_LENGTH} characters", field="service name"
+        )
     holder = await session.scalar(select(Service.id).where(Service.name == name))
     if holder is not None and holder != keep_id:
         raise Conflict(f"service {name!r} already exists")
@@ -63,7 +65,7 @@ async def _free_name(session: AsyncSession, name: str, *, keep_id: int | None = 
 async def _service(session: AsyncSession, service_id: int) -> Service:
     service = await session.get(Service, service_id)
     if service is None:
-        raise NotFound("service: no such service")
+        raise NotFound("no such service", field="service")
     return service
 
 
@@ -100,8 +102,9 @@ def refuse_if_retired(service: Service) -> None:
     """Called wherever a service would hand out a new way in (links, codes, invitations)."""
     if service.retired_at is not None:
         raise InvalidInput(
-            f"service: {service.name!r} is retired and makes no new links; "
-            "bring it back into use under Administration, Services first"
+            f"{service.name!r} is retired and makes no new links; "
+            "bring it back into use under Administration, Services first",
+            field="service",
         )
 
 
@@ -120,7 +123,7 @@ async def find_services(session: AsyncSession, names: Sequence[str]) -> list[Ser
     rows = list(await session.scalars(select(Service).where(Service.name.in_(names))))
     missing = sorted(set(names) - {row.name for row in rows})
     if missing:
-        raise NotFound(f"service: no service named {', '.join(map(repr, missing))}")
+        raise NotFound(f"no service named {', '.join(map(repr, missing))}", field="service")
     return rows
 
 

@@ -70,7 +70,7 @@ class ServicePages(Controller):
             )
         except FeedbackError as error:
             await db.rollback()
-            return await _services_page(db, staff, data, error=error.message, status=400)
+            return await _services_page(db, staff, data, error=error, status=400)
         return await _services_page(db, staff, ServiceForm(), notice=f"Added {added.name}.")
 
     @get("/{service_id:int}", media_type=MediaType.HTML)
@@ -87,7 +87,7 @@ class ServicePages(Controller):
             after = await organisations.rename_service(db, service_id, data.name, actor_id=staff.id)
         except FeedbackError as error:
             await db.rollback()
-            return _service_page(staff, before, data, error=error.message, status=400)
+            return _service_page(staff, before, data, error=error, status=400)
         notice = f"Renamed {before.name} to {after.name}; its history keeps the new name."
         return await _services_page(db, staff, ServiceForm(), notice=notice)
 
@@ -107,7 +107,7 @@ class ServicePages(Controller):
 async def _one(db: AsyncSession, service_id: int) -> ServiceOut:
     found = await organisations.list_services(db, only=[service_id])
     if not found:
-        raise NotFound("service: no such service")
+        raise NotFound("no such service", field="service")
     return found[0]
 
 
@@ -117,7 +117,7 @@ async def _services_page(
     form: ServiceForm,
     *,
     notice: str | None = None,
-    error: str | None = None,
+    error: FeedbackError | None = None,
     status: int = 200,
 ) -> Template:
     return Template(
@@ -139,7 +139,7 @@ def _service_page(
     found: ServiceOut,
     form: RenameForm,
     *,
-    error: str | None = None,
+    error: FeedbackError | None = None,
     status: int = 200,
 ) -> Template:
     return Template(

@@ -42,7 +42,9 @@ async def quarterly_return(
 ) -> QuarterlyReturn:
     """Each service in the caller's scope, then the total over that scope."""
     if not QUARTER.fullmatch(quarter.strip()):
-        raise InvalidInput(f"quarter {quarter!r}: a return covers one quarter, as 2026-Q1")
+        raise InvalidInput(
+            "a return covers one quarter, as 2026-Q1", field="quarter", value=quarter
+        )
     period = parse_period(quarter.strip())
     figures = await outcome_figures(session, staff, period, settings=settings)
     places: list[tuple[str, int | None, list[str], Slice]] = [
@@ -173,7 +175,7 @@ async def export_return(
     session: AsyncSession, staff: Staff, quarter: str, *, settings: Settings, file_format: str
 ) -> ExportFile:
     if file_format not in RETURN_FORMATS:
-        raise InvalidInput(f"format {file_format!r}: use csv or xlsx")
+        raise InvalidInput("use csv or xlsx", field="format", value=file_format)
     report = await quarterly_return(session, staff, quarter, settings=settings)
     record_audit(
         session,

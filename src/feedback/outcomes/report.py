@@ -247,7 +247,7 @@ async def outcome_slice(session: AsyncSession, staff: Staff, filters: OutcomeFil
     """The slice asked for; a service outside the caller's scope is refused, not shown
     empty, so nobody mistakes it for a service with no answers."""
     if filters.service_id is not None and filters.borough:
-        raise InvalidInput("filters: narrow by a service or a borough, not both at once")
+        raise InvalidInput("narrow by a service or a borough, not both at once", field="filters")
     if filters.service_id is not None:
         scope = staff.service_scope()
         if scope is not None and filters.service_id not in scope:

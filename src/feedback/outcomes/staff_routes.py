@@ -23,7 +23,7 @@ def outcome_filter(
 ) -> OutcomeFilter:
     """Query strings as the form sends them (empty means "all"); a bad value names itself."""
     if service_id and not service_id.isdigit():
-        raise InvalidInput(f"service {service_id!r}: must be a whole number")
+        raise InvalidInput("must be a whole number", field="service", value=service_id)
     return OutcomeFilter(
         period=period or current_quarter(),
         service_id=int(service_id) if service_id else None,

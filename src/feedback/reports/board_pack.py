@@ -35,7 +35,9 @@ async def board_pack(
     """The partnership summary and one page per service in the caller's scope."""
     period = parse_period(quarter)
     if period.kind != "quarter":
-        raise InvalidInput(f"quarter {quarter!r}: a board pack covers a quarter, as 2026-Q1")
+        raise InvalidInput(
+            "a board pack covers a quarter, as 2026-Q1", field="quarter", value=quarter
+        )
     summary = await survey_report(
         session,
         staff,

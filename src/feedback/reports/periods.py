@@ -157,13 +157,17 @@ def parse_period(text: str) -> ReportPeriod:
         span = Span((first_year, first_month), (last_year, last_month))
         if span.first > span.last or len(span.month_keys()) > MAX_SPAN_MONTHS:
             raise InvalidInput(
-                f"period {text!r}: a run of months goes from the earlier month to the later, "
-                f"at most {MAX_SPAN_MONTHS} months"
+                "a run of months goes from the earlier month to the later, "
+                f"at most {MAX_SPAN_MONTHS} months",
+                field="period",
+                value=text,
             )
         return span
     raise InvalidInput(
-        f"period {text!r}: use a month (2026-03), quarter (2026-Q1), half-year (2026-H1), "
-        "year (2026) or a round's months (2026-12..2027-01)"
+        "use a month (2026-03), quarter (2026-Q1), half-year (2026-H1), "
+        "year (2026) or a round's months (2026-12..2027-01)",
+        field="period",
+        value=text,
     )
 
 

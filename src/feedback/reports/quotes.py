@@ -93,7 +93,7 @@ async def theme_quotes(
     report = await theme_report(session, staff, slug, filters=filters, settings=settings)
     line = next((line for line in report.themes if line.option == theme), None)
     if line is None:
-        raise NotFound(f"theme {theme!r}: no response in {report.period} mentions it")
+        raise NotFound(f"no response in {report.period} mentions it", field="theme", value=theme)
     version = service._choose(await service._versions(session, slug), filters.version)
     period, slice_ = await service._check_filters(session, staff, filters)
     quoted = ThemeQuotes(

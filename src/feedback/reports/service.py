@@ -358,8 +358,9 @@ async def _check_filters(
     ]
     if len(narrowed) > 1:
         raise InvalidInput(
-            "filters: narrow by one of service, borough or channel at a time (combining them "
-            "would let small groups be worked out by subtraction)"
+            "narrow by one of service, borough or channel at a time (combining them "
+            "would let small groups be worked out by subtraction)",
+            field="filters",
         )
     if not narrowed:
         return period, ALL
@@ -451,7 +452,7 @@ async def export_survey_report(
     from feedback.reports.exports import EXPORT_FORMATS, report_csv, report_xlsx
 
     if file_format not in EXPORT_FORMATS:
-        raise InvalidInput(f"format {file_format!r}: use csv or xlsx")
+        raise InvalidInput("use csv or xlsx", field="format", value=file_format)
     report = await survey_report(session, staff, slug, filters=filters, settings=settings)
     record_audit(
         session,

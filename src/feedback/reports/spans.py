@@ -69,8 +69,10 @@ async def window_for(session: AsyncSession, version_id: int, period: ReportPerio
     window = await family_window(session, version_id, period.year)
     if isinstance(period, Span) and period not in window.spans:
         raise InvalidInput(
-            f"period {period.name!r}: only a consultation round's months can be reported as "
-            "a run of months; this survey version has no round over exactly those months"
+            "only a consultation round's months can be reported as "
+            "a run of months; this survey version has no round over exactly those months",
+            field="period",
+            value=period.name,
         )
     return window
 

@@ -40,7 +40,7 @@ def report_filter(
         if not text:
             return None
         if not text.isdigit():
-            raise InvalidInput(f"{name} {text!r}: must be a whole number")
+            raise InvalidInput("must be a whole number", field=name, value=text)
         return int(text)
 
     return ReportFilter(

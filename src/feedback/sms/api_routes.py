@@ -61,14 +61,16 @@ class SmsInvitationsApi(Controller):
             try:
                 rows = numbers_from_csv(body.decode())
             except UnicodeDecodeError:
-                raise InvalidInput("body: the CSV must be UTF-8 text") from None
+                raise InvalidInput("the CSV must be UTF-8 text", field="body") from None
         else:
             try:
                 data = msgspec.json.decode(body, type=NewInvitations)
             except msgspec.ValidationError as error:
-                raise InvalidInput(f"body: {error}") from None
+                raise InvalidInput(str(error), field="body") from None
             except msgspec.DecodeError:
-                raise InvalidInput("body: expected JSON with survey, service and numbers") from None
+                raise InvalidInput(
+                    "expected JSON with survey, service and numbers", field="body"
+                ) from None
             survey, service, expires = data.survey, data.service, data.expires
             safe_contact_confirmed = data.safe_contact_confirmed
             rows = list(enumerate(data.numbers, start=1))

@@ -38,7 +38,7 @@ from feedback.surveys.outcome_rules import EXIT
 log = logging.getLogger(__name__)
 MAX_NUMBERS = 5_000
 SAFE_CONTACT_REFUSED = (
-    "safe_contact_confirmed: tick this to send an end-of-support survey; it goes only to "
+    "tick this to send an end-of-support survey; it goes only to "
     "people who said a text is a safe way to reach them, checked with them again"
 )
 
@@ -117,7 +117,7 @@ async def _check_scope(session: AsyncSession, service_name: str, actor: Staff | 
     service_id = await session.scalar(select(Service.id).where(Service.name == service_name))
     scope = actor.service_scope() if actor else None
     if service_id is None or (scope is not None and service_id not in scope):
-        raise NotFound(f"service: no service named {service_name!r}")
+        raise NotFound(f"no service named {service_name!r}", field="service")
 
 
 async def needs_safe_contact(session: AsyncSession, survey_slug: str) -> bool:
@@ -130,7 +130,7 @@ async def needs_safe_contact(session: AsyncSession, survey_slug: str) -> bool:
 def check_numbers(rows: list[tuple[int, str]]) -> CheckedNumbers:
     """Validate rows without sending or storing anything (the console's preview step)."""
     if not 1 <= len(rows) <= MAX_NUMBERS:
-        raise InvalidInput(f"numbers: give between 1 and {MAX_NUMBERS}")
+        raise InvalidInput(f"give between 1 and {MAX_NUMBERS}", field="numbers")
     valid, problems = _parse_rows(rows)
     return CheckedNumbers(valid=valid, invalid=problems)
 
@@ -156,7 +156,7 @@ async def queue_invitations(
     await _check_scope(session, service_name, actor)
     exit_survey = await needs_safe_contact(session, survey_slug)
     if exit_survey and not safe_contact_confirmed:
-        raise InvalidInput(SAFE_CONTACT_REFUSED)
+        raise InvalidInput(SAFE_CONTACT_REFUSED, field="safe_contact_confirmed")
     master_key = master_keys[0]
     stopped = await store.opted_out_among(
         session, [number_key(key, n) for n in checked.valid for key in master_keys]

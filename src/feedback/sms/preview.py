@@ -59,7 +59,9 @@ def open_preview(master_keys: Sequence[bytes], sealed: str, *, staff_id: int) ->
         except (InvalidTag, ValueError, binascii.Error, msgspec.DecodeError):
             preview = None
     if preview is None or preview.staff_id != staff_id or preview.until < clock.epoch_seconds():
-        raise InvalidInput("numbers: this check has expired or is not yours; upload the file again")
+        raise InvalidInput(
+            "this check has expired or is not yours; upload the file again", field="numbers"
+        )
     return preview
 
 

@@ -16,7 +16,7 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
-from feedback.errors import InvalidInput, NotFound
+from feedback.errors import FeedbackError, InvalidInput, NotFound
 from feedback.organisations.service import list_services
 from feedback.queue import JobQueue
 from feedback.settings import Settings
@@ -86,7 +86,7 @@ class SmsInvitationPages(Controller):
             await _check_service(db, staff, data.service)
             checked = check_numbers(rows)
         except (InvalidInput, NotFound) as problem:
-            return await _form(db, staff, data, problem.message, status=400)
+            return await _form(db, staff, data, problem, status=400)
         preview = new_preview(
             staff_id=staff.id,
             survey=data.survey,
@@ -111,7 +111,7 @@ class SmsInvitationPages(Controller):
         try:
             preview = open_preview(master_keys, data.sealed, staff_id=staff.id)
         except InvalidInput as problem:
-            return await _form(db, staff, UploadForm(), problem.message, status=400)
+            return await _form(db, staff, UploadForm(), problem, status=400)
         try:
             queued = await queue_invitations(
                 db,
@@ -126,7 +126,7 @@ class SmsInvitationPages(Controller):
             )
         except InvalidInput as problem:  # not confirmed: the same check page, saying why
             _keep_csrf_token(request)
-            return await _check_page(db, staff, master_keys, preview, [], error=problem.message)
+            return await _check_page(db, staff, master_keys, preview, [], error=problem)
         await enqueue_sends(queue, queued)
         return Redirect(f"{BASE}/batches/{queued.outcome.batch_id}", status_code=303)
 
@@ -152,7 +152,7 @@ async def _check_page(
     master_keys: tuple[bytes, ...],
     preview: Preview,
     problems: list[RowProblem],
-    error: str | None = None,
+    error: FeedbackError | None = None,
 ) -> Template:
     """The rows checked and the send button; an exit survey's asks for safe contact."""
     return Template(
@@ -186,27 +186,29 @@ def _keep_csrf_token(request: Request[Any, Any, Any]) -> None:
 
 async def _rows(data: UploadForm) -> list[tuple[int, str]]:
     if data.numbers is None or not data.numbers.filename:
-        raise InvalidInput("numbers: choose a CSV file of mobile numbers")
+        raise InvalidInput("choose a CSV file of mobile numbers", field="numbers")
     content = await data.numbers.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"numbers: the file is larger than {MAX_UPLOAD_BYTES // 1000} KB")
+        raise InvalidInput(
+            f"the file is larger than {MAX_UPLOAD_BYTES // 1000} KB", field="numbers"
+        )
     try:
         rows = numbers_from_csv(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InvalidInput("numbers: the file must be a CSV saved as UTF-8 text") from None
+        raise InvalidInput("the file must be a CSV saved as UTF-8 text", field="numbers") from None
     if not rows:
-        raise InvalidInput("numbers: the file has no numbers in its first column")
+        raise InvalidInput("the file has no numbers in its first column", field="numbers")
     return rows
 
 
 async def _check_service(db: AsyncSession, staff: Staff, service: str) -> None:
     names = {s.name for s in await list_services(db, only=staff.service_scope())}
     if service not in names:
-        raise NotFound(f"service: no service named {service!r}")
+        raise NotFound(f"no service named {service!r}", field="service")
 
 
 async def _form(
-    db: AsyncSession, staff: Staff, form: UploadForm, error: str | None, status: int = 200
+    db: AsyncSession, staff: Staff, form: UploadForm, error: FeedbackError | None, status: int = 200
 ) -> Template:
     return Template(
         "staff/sms_invitations.html",

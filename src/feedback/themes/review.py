@@ -123,7 +123,7 @@ async def decide_theme(
 ) -> list[TagOut]:
     """confirm / remove a tag, or add one; the decision outlives every later re-tagging."""
     if decision.theme_id not in load_taxonomy().ids:
-        raise InvalidInput(f"theme_id: {decision.theme_id!r} is not in the taxonomy")
+        raise InvalidInput(f"{decision.theme_id!r} is not in the taxonomy", field="theme_id")
     await _response_in_scope(session, staff, response_id)
     key = (response_id, decision.question_id, decision.theme_id)
     tag = await session.get(ThemeTag, key)

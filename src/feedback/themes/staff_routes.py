@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
-from feedback.errors import FeedbackError
+from feedback.errors import FeedbackError, InvalidInput
 from feedback.themes import review
 from feedback.themes.api_routes import REVIEW_ROLES
 from feedback.themes.schemas import ThemeDecision
@@ -73,7 +73,11 @@ class ThemeReviewPages(Controller):
     ) -> Template:
         if data.action not in ("confirm", "remove", "add"):
             return await self._page(
-                db, staff, response_id, error="action: choose confirm, remove or add", status=400
+                db,
+                staff,
+                response_id,
+                error=InvalidInput("choose confirm, remove or add", field="action"),
+                status=400,
             )
         decision = ThemeDecision(
             action=data.action,  # type: ignore[arg-type]  # checked just above
@@ -84,7 +88,7 @@ class ThemeReviewPages(Controller):
             await review.decide_theme(db, staff, response_id, decision)
         except FeedbackError as error:
             await db.rollback()
-            return await self._page(db, staff, response_id, error=error.message, status=400)
+            return await self._page(db, staff, response_id, error=error, status=400)
         done = {"confirm": "confirmed", "remove": "removed", "add": "added"}[data.action]
         return await self._page(db, staff, response_id, notice=f"Theme {data.theme_id} {done}.")
 
@@ -96,7 +100,7 @@ class ThemeReviewPages(Controller):
         *,
         answers: dict[str, str] | None = None,
         notice: str | None = None,
-        error: str | None = None,
+        error: FeedbackError | None = None,
         status: int = 200,
     ) -> Template:
         item = await review.review_item(db, staff, response_id)

@@ -1,6 +1,7 @@
-"""One mapping from errors to responses per audience: problem details for the API, plain
-friendly pages for people. No stack trace or exception message from outside FeedbackError
-ever reaches a response."""
+"""One mapping from errors to responses per audience, set on that audience's router:
+problem details for the API (`API_ERRORS`), plain friendly pages for respondents
+(`PUBLIC_ERRORS`), pages with the reason for staff (`STAFF_ERRORS`). No stack trace or
+exception message from outside FeedbackError ever reaches a response."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
-    PermissionDeniedException,
     ValidationException,
 )
 from litestar.response import Redirect, Template
@@ -24,6 +24,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from litestar.types import ExceptionHandlersMap
 
 from feedback.auth.errors import AuthError, TooManyAttempts
 from feedback.errors import Conflict, FeedbackError, Forbidden, InvalidInput, NotFound
@@ -92,6 +93,7 @@ def _log_unexpected(exc: Exception) -> None:
 
 
 def problem_details(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The API's answer to every error: RFC 9457 problem details."""
     status, detail, headers = _describe(exc)
     body = {
         "type": "about:blank",
@@ -104,37 +106,54 @@ def problem_details(request: Request[Any, Any, Any], exc: Exception) -> Response
     )
 
 
-def html_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _error_page(template: str, exc: Exception, *, show_detail: bool) -> Response[Any]:
     status, detail, headers = _describe(exc)
-    template = "staff/error.html" if request.url.path.startswith("/staff") else "public/error.html"
-    # Respondent pages never reveal why a request failed: the same words for every case.
-    shown = detail if template.startswith("staff") else None
     return Template(
         template,
-        context={"status": status, "title": _TITLES.get(status, "Error"), "detail": shown},
+        context={
+            "status": status,
+            "title": _TITLES.get(status, "Error"),
+            "detail": detail if show_detail else None,
+        },
         status_code=status,
         media_type=MediaType.HTML,
         headers=headers,
     )
 
 
+def public_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Respondent pages never reveal why a request failed: the same words for every case."""
+    return _error_page("public/error.html", exc, show_detail=False)
+
+
+def staff_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Staff pages say what went wrong (the message is safe to show: see `_describe`)."""
+    return _error_page("staff/error.html", exc, show_detail=True)
+
+
 def staff_sign_in_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return Redirect("/staff/sign-in")
 
 
-def any_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """App-level fallback (unknown paths, methods): choose the audience by path."""
-    if request.url.path.startswith(("/api/", "/schema")):
+PUBLIC_ERRORS: ExceptionHandlersMap = {Exception: public_error_page}
+STAFF_ERRORS: ExceptionHandlersMap = {
+    NotAuthorizedException: staff_sign_in_redirect,  # no session, or sign-in unfinished
+    Exception: staff_error_page,
+}
+API_ERRORS: ExceptionHandlersMap = {Exception: problem_details}
+
+
+def unmatched_request(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """App-level fallback, for requests no route matched (404, 405) and the routes Litestar
+    mounts on the app itself (the OpenAPI schema). No router owns such a request, so this is
+    the one place the path may decide the audience; errors inside a router's routes are
+    answered by that router's own handlers above."""
+    path = request.url.path
+    if path.startswith(("/api/", "/schema")):
         return problem_details(request, exc)
-    if isinstance(
-        exc, NotAuthorizedException | PermissionDeniedException
-    ) and request.url.path.startswith("/staff"):
-        return (
-            staff_sign_in_redirect(request, exc)
-            if isinstance(exc, NotAuthorizedException)
-            else html_error(request, exc)
-        )
-    return html_error(request, exc)
+    if path.startswith("/staff"):
+        return staff_error_page(request, exc)  # never a sign-in redirect: no guard ran
+    return public_error_page(request, exc)
 
 
-EXCEPTION_HANDLERS = {Exception: any_error}
+UNMATCHED_ERRORS: ExceptionHandlersMap = {Exception: unmatched_request}
