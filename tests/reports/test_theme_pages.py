@@ -185,10 +185,26 @@ async def test_a_group_shows_three_quotes_however_many_mention_it(
 
 def test_the_quotes_shown_follow_a_keyed_order_not_the_order_answers_came_in() -> None:
     ids = [f"{n:08d}-0000-4000-8000-000000000000" for n in range(40)]
-    first, second = quote_order(ids, bytes(32)), quote_order(ids, bytes([1]) * 32)
-    assert sorted(first) == ids and first == quote_order(reversed(ids), bytes(32))
+    first, second = quote_order(ids, bytes(32), "g"), quote_order(ids, bytes([1]) * 32, "g")
+    assert sorted(first) == ids and first == quote_order(reversed(ids), bytes(32), "g")
     assert first[:QUOTES_SHOWN] != ids[:QUOTES_SHOWN]
     assert first != second  # another deployment's key, another choice
+
+
+def test_a_years_quotes_do_not_tell_which_came_from_a_hidden_half() -> None:
+    """With one order for every group, a year quote missing from its first half's quotes was
+    always from the second half, however small (and hidden) that half was. Each group now has
+    its own order, so a first-half answer can be among the year's quotes but not the half's."""
+    key = bytes(32)
+    for attempt in range(20):  # 20 different data sets: the inference must fail in some
+        first_half = [f"{attempt:02d}{n:06d}-0000-4000-8000-000000000000" for n in range(12)]
+        second_half = [f"{attempt:02d}{n:06d}-1111-4000-8000-000000000000" for n in range(2)]
+        year = quote_order(first_half + second_half, key, f"s/1/believed/{2026 + attempt}/all")
+        half = quote_order(first_half, key, f"s/1/believed/{2026 + attempt}-H1/all")
+        misleading = set(year[:QUOTES_SHOWN]) & set(first_half) - set(half[:QUOTES_SHOWN])
+        if misleading:
+            return
+    raise AssertionError("every year quote outside the half's quotes came from the hidden half")
 
 
 async def test_a_service_manager_sees_theme_counts_but_never_quotes(

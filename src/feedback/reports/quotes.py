@@ -4,10 +4,12 @@ One quote per mention made the list an exact count (6 quotes for a theme in a ye
 its first half give 1 in the second, though both counts show as "5"). So a group shows
 exactly QUOTES_SHOWN quotes or none: none when the theme's protected count for the group
 is hidden (`c`), or when fewer than QUOTES_SHOWN of its answers can still be opened. The
-ones shown come first in an order keyed by a secret (a keyed hash of the response id under
-a key derived from the master key), so the choice reveals neither the order answers came in
-nor how many there are. A view that opens responses is audit-logged first; words are
-redacted before they leave.
+ones shown come first in an order keyed by a secret (a keyed hash of the group and the
+response id under a key derived from the master key), so the choice reveals neither the order
+answers came in nor how many there are. The group is part of the hash because one order for
+every group let nested groups be subtracted: a year's first three that are not its first
+half's first three would all be from the second half, even when that half's count is `c`.
+A view that opens responses is audit-logged first; words are redacted before they leave.
 """
 
 from __future__ import annotations
@@ -64,15 +66,18 @@ class ThemeQuotes(msgspec.Struct, frozen=True):
     withheld: str = ""  # why none is shown, when none is
 
 
-def quote_order(response_ids: Iterable[str], master_key: bytes) -> list[str]:
-    """Response ids in an order keyed by a secret: stable for a given key, and unrelated to
-    when each answer came in, so the first few say nothing about the group."""
+def quote_order(response_ids: Iterable[str], master_key: bytes, group: str) -> list[str]:
+    """Response ids in an order keyed by a secret and the group quoted (survey, theme, period,
+    narrowing): stable for a given key and group, unrelated to when each answer came in, and
+    unrelated between groups, so neither the first few nor how two groups' first few overlap
+    say anything about who is in which group."""
     key = derive_key(master_key, QUOTE_ORDER_PURPOSE)
+    prefix = group.encode() + b"\0"  # no group name holds a NUL, so no two groups collide
     # Keyed BLAKE2b is a MAC and costs under half of HMAC-SHA256 per id (measured): a year's
     # theme can hold tens of thousands of responses.
     return sorted(
         response_ids,
-        key=lambda id_: hashlib.blake2b(id_.encode(), key=key, digest_size=16).digest(),
+        key=lambda id_: hashlib.blake2b(prefix + id_.encode(), key=key, digest_size=16).digest(),
     )
 
 
@@ -109,15 +114,16 @@ async def theme_quotes(
     if line.count is None or line.count < settings.suppression_threshold:
         return msgspec.structs.replace(quoted, withheld=TOO_SMALL_TO_QUOTE)
     tagged = dict((await session.execute(_tagged(staff, version.id, theme, period, slice_))).all())
+    group = f"{slug}/{version.number}/{theme}/{period.name}/{report.narrowed_by}"
     record_audit(
         session,
         "report.quotes",
         actor_id=staff.id,
         target_type="theme_quotes",
-        target_id=f"{slug}/{version.number}/{theme}/{period.name}/{report.narrowed_by}"[:64],
+        target_id=group[:64],
     )
     await session.commit()
-    order = quote_order(tagged, master_keys.current)
+    order = quote_order(tagged, master_keys.current, group)
     quotes = await _first_quotes(session, order, tagged, master_keys=master_keys)
     if len(quotes) < QUOTES_SHOWN:
         return msgspec.structs.replace(quoted, withheld=TOO_FEW_OPENABLE)
