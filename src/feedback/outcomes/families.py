@@ -12,7 +12,12 @@ intake, what happened to it. Each item's derived rows are one family protected b
   release (a cell's pairs are at most its exit responses), so a hidden matched count
   cannot be worked out from the responses totals or from other services' matched counts;
 - each item's family is read beside the matched release (a cell's pairs who answered an
-  item are at most its pairs), so item figures cannot be subtracted from matched n.
+  item are at most its pairs) and, through it, the exit responses (at most its responses),
+  so item figures cannot be subtracted from matched n or used to bound the responses;
+- each item's figures are hidden wherever matched n is: an item shown where its pairs are
+  hidden bounds them from below, and two items doing that for two months bound a third
+  month's pairs from above, which neither item's own program sees (the attacker found a
+  month of one pair pinned to 0-4 that way, with seed 33).
 
 Pair counters carry no channel, but "a cell's pairs are at most its responses" must be in
 the reader's program (without it, pairs shown for some months bound the responses of the
@@ -30,6 +35,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
+
+import msgspec
 
 from feedback.outcomes.pairing import PAIRS_ITEM
 from feedback.reports.periods import ReportPeriod, Window
@@ -146,18 +153,31 @@ def protect_matched(
         as_base(matched),
     )
     items = {
-        code: build_release(
-            _spread(_rows(pairs, {spec.item: spec.classify}), beside.atoms),
-            window=window,
-            rows=list(spec.rows),
-            additive=True,
-            threshold=threshold,
-            method=method,
-            responses=beside,
+        code: _hidden_with(
+            build_release(
+                _spread(_rows(pairs, {spec.item: spec.classify}), beside.atoms),
+                window=window,
+                rows=list(spec.rows),
+                additive=True,
+                threshold=threshold,
+                method=method,
+                responses=beside,
+                within=[exit_responses],
+            ),
+            beside.release,
         )
         for code, spec in FAMILIES.items()
     }
     return MatchedReleases(matched, items)
+
+
+def _hidden_with(release: Release, matched: Release) -> Release:
+    """`release` with every figure hidden where matched n is: an item's figures shown where
+    the pairs are hidden would bound those pairs from below, and so, with the other items'
+    figures, bound other cells' pairs and responses from above (hiding more is always safe)."""
+    gone = {(period, slice_) for _row, period, slice_ in matched.hidden}
+    hidden = release.hidden | {node for node in release.values if (node[1], node[2]) in gone}
+    return msgspec.structs.replace(release, hidden=frozenset(hidden))
 
 
 def as_base(release: Release) -> Release:

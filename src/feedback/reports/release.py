@@ -112,13 +112,16 @@ def build_release(
     method: str,
     groups: Mapping[str, Sequence[str]] | None = None,
     responses: Responses | None = None,
+    within: Sequence[Responses] = (),
 ) -> Release:
     """Sum atoms into every node, tie nodes by their sums, protect once. `additive` says
     the options' counts add up to BASE (one answer per person); otherwise BASE atoms are
     given directly (responses, for multiple choice). `groups` names rows that are exactly
     the sum of other rows (a theme and its sentiment split), tied in every period and slice.
     `responses` is the scope's protected responses release: what it shows is shown beside
-    this family, so this family is protected against it too (see `_linked`)."""
+    this family, so this family is protected against it too (see `_linked`). `within` are
+    releases the responses themselves sit inside, innermost first (an item's pairs within
+    the exit survey's responses): each cell of one is at most the same cell of the next."""
     by_month: dict[tuple[str, Slice, str], int] = defaultdict(int)
     seen_slices: dict[str, set[str]] = {axis: set() for axis in SLICE_AXES}
     for atom, count in atoms.items():
@@ -150,17 +153,20 @@ def build_release(
     hidden = set(protect_counts(values, constraints, threshold=threshold))
     leaves, ties = _leaves(rows, groups or {}, additive=additive, responses=_has_base(atoms))
     nodes = [(r, p, s) for r in every_row for p in window.periods() for s in slices_all]
-    linked = _linked(responses, nodes, leaves, ties, additive=additive)
+    chain = [responses, *within] if responses else []
+    linked = _linked(chain, nodes, leaves, ties, additive=additive)
     hidden = protect_exactly(
         {**values, **linked.values},
         hidden,
         constraints,
         nodes=[*nodes, *linked.nodes],
-        cells=_cells({**atoms, **(responses.atoms if responses else {})}, window),
+        cells=_cells(
+            {**atoms, **{a: n for layer in chain for a, n in layer.atoms.items()}}, window
+        ),
         leaves=leaves,
         ties=ties,
         threshold=threshold,
-        counts=_finest(atoms, responses, additive=additive),
+        counts=_finest(atoms, chain, additive=additive),
         fixed=linked.fixed,
         bridge=linked.bridge,
     )
@@ -193,7 +199,7 @@ class _Linked(NamedTuple):
 
 
 def _linked(
-    responses: Responses | None,
+    chain: Sequence[Responses],
     nodes: Sequence[tuple[str, ReportPeriod, Slice]],
     leaves: dict[str, list[str]],
     ties: list[tuple[Sequence[str], str]],
@@ -203,23 +209,35 @@ def _linked(
     """The responses figures a reader sees beside this family. Where this family's BASE is
     the responses (multiple choice, themes) its BASE figures are the responses release's,
     hidden exactly where that hides them. Otherwise the responses are a row of their own in
-    the reader's program, each cell's answers at most its responses; a small one this
-    family would expose is protected by hiding this family's BASE beside it."""
-    if responses is None:
+    the reader's program, each cell's answers at most its responses, and each further
+    release of the chain a row again, each cell at most the next one's; a small figure of
+    any of them this family would expose is protected by hiding this family's BASE beside
+    it, or what held it in."""
+    if not chain:
         return _Linked({}, [], {}, {})
-    shown = responses.release
     if not additive:
+        assert len(chain) == 1, "a family whose BASE is the responses sits in no chain"
         base = [node for node in nodes if node[0] == BASE]
-        return _Linked({}, [], {node: node in shown.hidden for node in base}, {})
-    extra = [(RESPONSES, period, slice_) for _r, period, slice_ in nodes if _r == BASE]
-    leaves[RESPONSES] = [RESPONSES]
-    ties.append((leaves[BASE], RESPONSES))
-    return _Linked(
-        {node: shown.values.get((BASE, node[1], node[2]), 0) for node in extra},
-        extra,
-        {node: (BASE, node[1], node[2]) in shown.hidden for node in extra},
-        {node: (BASE, node[1], node[2]) for node in extra},
-    )
+        return _Linked({}, [], {node: node in chain[0].release.hidden for node in base}, {})
+    linked = _Linked({}, [], {}, {})
+    inner = leaves[BASE]
+    for depth, layer in enumerate(chain):
+        row = _layer_row(depth)
+        leaves[row] = [row]
+        ties.append((inner, row))
+        inner = leaves[row]
+        for _r, period, slice_ in (node for node in nodes if node[0] == BASE):
+            node, own = (row, period, slice_), (BASE, period, slice_)
+            linked.values[node] = layer.release.values.get(own, 0)
+            linked.nodes.append(node)
+            linked.fixed[node] = own in layer.release.hidden
+            linked.bridge[node] = own
+    return linked
+
+
+def _layer_row(depth: int) -> str:
+    """The row of the chain's release at `depth` in a reader's program."""
+    return RESPONSES if depth == 0 else f"{RESPONSES}{depth}"
 
 
 def _group_sums(
@@ -234,14 +252,16 @@ def _group_sums(
 
 
 def _finest(
-    atoms: Mapping[Atom, int], responses: Responses | None, *, additive: bool
+    atoms: Mapping[Atom, int], chain: Sequence[Responses], *, additive: bool
 ) -> dict[tuple[str, tuple[str, str, str, str]], int]:
-    """The true count of each leaf row in each cell (the responses row included)."""
+    """The true count of each leaf row in each cell (the chain's rows included)."""
     counts: dict[tuple[str, tuple[str, str, str, str]], int] = defaultdict(int)
     for atom, count in atoms.items():
         counts[(atom.row, (atom.service, atom.borough, atom.channel, atom.month))] += count
-    for atom, count in (responses.atoms if responses and additive else {}).items():
-        counts[(RESPONSES, (atom.service, atom.borough, atom.channel, atom.month))] += count
+    for depth, layer in enumerate(chain if additive else ()):
+        for atom, count in layer.atoms.items():
+            cell = (atom.service, atom.borough, atom.channel, atom.month)
+            counts[(_layer_row(depth), cell)] += count
     return counts
 
 
