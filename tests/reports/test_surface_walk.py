@@ -230,6 +230,7 @@ async def _check_evidence(
                 labels={},
                 settings=settings,
                 today=clock.today_london(),
+                outcome_codes=[],
             )
             responded = Figure((RESPONDED,), quarter, slice_)
             assert evidence.responses == agreed(release.figure(responded), own.figure(responded))

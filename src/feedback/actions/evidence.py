@@ -1,6 +1,7 @@
 """The evidence snapshot: the record's questions and themes as the reports service shows
-them (protected counts only, `c` where disclosure control hides a figure), for the record's
-service and period. Taken once, at approval, and stored: later responses never rewrite it.
+them (protected counts only, `c` where disclosure control hides a figure), and the outcome
+indicators it cites as the outcome report shows them, for the record's service and period.
+Taken once, at approval, and stored: later responses never rewrite it.
 
 The record is public, so it must not be subtractable from any staff report of its service.
 Each reader scope protects its own release and may hide different cells (a lead's release
@@ -17,10 +18,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.actions.schemas import Evidence, EvidenceLine, EvidenceQuestion
+from feedback.actions.schemas import Evidence, EvidenceLine, EvidenceOutcome, EvidenceQuestion
 from feedback.auth.accounts import as_staff
 from feedback.auth.models import StaffUser
 from feedback.auth.schemas import Staff
+from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.reports.schemas import QuestionReport, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED
@@ -42,6 +44,7 @@ async def take_evidence(
     labels: dict[str, str],
     settings: Settings,
     today: date,
+    outcome_codes: list[str],
 ) -> Evidence:
     """Only `shown` and `percent` are copied from the report lines, never a raw count."""
     filters = ReportFilter(period=period, service_id=service_id)
@@ -80,7 +83,35 @@ async def take_evidence(
         legend=report.legend,
         questions=questions,
         themes=themes,
+        outcomes=await _outcomes(session, readers, period, service_id, outcome_codes, settings),
     )
+
+
+async def _outcomes(
+    session: AsyncSession,
+    readers: list[Staff],
+    period: str,
+    service_id: int,
+    codes: list[str],
+    settings: Settings,
+) -> list[EvidenceOutcome]:
+    """The cited indicators for the service and period, each figure and its n kept only
+    where every covering reader's outcome report shows them alike (see the module)."""
+    if not codes:
+        return []
+    filters = OutcomeFilter(period=period, service_id=service_id)
+    reports = [
+        await outcome_report(session, reader, filters, settings=settings) for reader in readers
+    ]
+    by_code = [{line.code: line for line in report.indicators} for report in reports]
+    cited = []
+    for code in codes:
+        seen = [each[code] for each in by_code]
+        n = _agreed([line.n for line in seen])
+        # a share or mean of a hidden base would give the base away
+        figure = SUPPRESSED if n == SUPPRESSED else _agreed([line.figure for line in seen])
+        cited.append(EvidenceOutcome(code, seen[0].label, figure, n, seen[0].matched))
+    return cited
 
 
 async def _covering_readers(session: AsyncSession, approver: Staff, service_id: int) -> list[Staff]:

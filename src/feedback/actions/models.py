@@ -1,7 +1,8 @@
 """A "you said, we did" record, its progress updates and the versions an edit replaced.
 
-Lists (boroughs, question ids, themes) and the evidence snapshot are JSON: they are read
-and written whole, never queried inside, except through the filters in `public.py`.
+Lists (boroughs, question ids, themes, outcome indicators) and the evidence snapshot are
+JSON: they are read and written whole, never queried inside, except through the filters in
+`public.py`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ActionRecord(Base):
     survey_slug: Mapped[str] = mapped_column(String(80), index=True)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
     themes: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"id", "label"}]
+    outcome_codes: Mapped[list[str]] = mapped_column(JSON, default=list)  # indicator codes
     period: Mapped[str] = mapped_column(String(20))  # a calendar period or a round's months
     status: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(20), index=True)

@@ -71,6 +71,7 @@ async def record_views(
             survey=r.survey_slug,
             questions=list(r.question_ids),
             themes=[ThemeRef(t["id"], t["label"]) for t in r.themes],
+            outcome_codes=list(r.outcome_codes or []),
             period=r.period,
             status=r.status,
             published_on=r.published_on,

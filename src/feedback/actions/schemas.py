@@ -20,6 +20,7 @@ class RecordInput(msgspec.Struct, frozen=True, kw_only=True):
     boroughs: list[str] = []  # empty: the service's own boroughs
     question_ids: list[str] = []
     theme_ids: list[str] = []
+    outcome_codes: list[str] = []  # outcome indicators (`outcomes.indicators`) to cite
     young_people: bool = False
     simple_summary: str | None = None
 
@@ -49,6 +50,17 @@ class EvidenceQuestion(msgspec.Struct, frozen=True):
     answers: list[EvidenceLine]
 
 
+class EvidenceOutcome(msgspec.Struct, frozen=True):
+    """An outcome indicator as the outcome report shows it: a percentage or mean change (or
+    `c`), and the number it is out of, a matched n when `matched`."""
+
+    code: str
+    label: str
+    figure: str
+    n: str
+    matched: bool
+
+
 class Evidence(msgspec.Struct, frozen=True, kw_only=True):
     """Suppressed figures from the reports service, frozen the day the record was approved."""
 
@@ -59,6 +71,7 @@ class Evidence(msgspec.Struct, frozen=True, kw_only=True):
     legend: str
     questions: list[EvidenceQuestion] = []
     themes: list[EvidenceLine] = []
+    outcomes: list[EvidenceOutcome] = []
 
 
 class ProgressOut(msgspec.Struct, frozen=True):
@@ -90,6 +103,7 @@ class RecordOut(msgspec.Struct, frozen=True, kw_only=True):
     survey: str
     questions: list[str]
     themes: list[ThemeRef]
+    outcome_codes: list[str]
     period: str
     status: str
     published_on: date | None
@@ -126,6 +140,7 @@ class PublicFilter(msgspec.Struct, frozen=True, kw_only=True):
 __all__ = [
     "Evidence",
     "EvidenceLine",
+    "EvidenceOutcome",
     "EvidenceQuestion",
     "ProgressOut",
     "PublicFilter",

@@ -27,6 +27,7 @@ from feedback.clock import LONDON
 from feedback.db.base import utc_now
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
 from feedback.organisations.models import Borough, Service
+from feedback.outcomes.indicators import INDICATORS
 from feedback.reports.periods import parse_period
 from feedback.settings import Settings
 from feedback.surveys.definition import PublishedSurvey, all_questions
@@ -111,6 +112,9 @@ def _english(text: str | dict[str, str] | None) -> str:
     return text or ""
 
 
+INDICATOR_CODES = frozenset(spec.code for spec in INDICATORS)
+
+
 async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object]:
     """The input as column values, or InvalidInput naming the field (`field: problem`)."""
     values: dict[str, object] = {
@@ -143,8 +147,12 @@ async def _checked(session: AsyncSession, data: RecordInput) -> dict[str, object
     wrong = [t for t in data.theme_ids if t not in labels]
     if wrong:
         raise InvalidInput(f"{wrong[0]!r} is not a theme of the taxonomy", field="theme_ids")
+    wrong = [code for code in data.outcome_codes if code not in INDICATOR_CODES]
+    if wrong:
+        raise InvalidInput(f"{wrong[0]!r} is not an outcome indicator", field="outcome_codes")
     values |= {
         "survey_slug": data.survey_slug.strip(),
+        "outcome_codes": list(dict.fromkeys(data.outcome_codes)),
         "question_ids": list(dict.fromkeys(data.question_ids)),
         "themes": [{"id": t, "label": labels[t]} for t in dict.fromkeys(data.theme_ids)],
         "young_people": data.young_people,
@@ -256,6 +264,7 @@ async def approve_record(
         question_ids=list(record.question_ids),
         theme_ids=[t["id"] for t in record.themes],
         labels={t["id"]: t["label"] for t in record.themes},
+        outcome_codes=list(record.outcome_codes or []),
         settings=settings,
         today=day,
     )

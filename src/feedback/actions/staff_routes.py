@@ -21,6 +21,7 @@ from feedback.actions.schemas import RecordInput, StaffRecordOut
 from feedback.auth.schemas import Staff
 from feedback.errors import Conflict, Forbidden, InvalidInput
 from feedback.organisations.service import list_boroughs, list_services
+from feedback.outcomes.indicators import INDICATORS
 from feedback.settings import Settings
 from feedback.surveys.service import list_surveys
 from feedback.themes.taxonomy import load_taxonomy
@@ -45,6 +46,7 @@ RECORD_FORM = FormLabels(
         "period": "Period",
         "question_ids": FormField("questions", "Questions"),
         "theme_ids": FormField("themes", "Themes"),
+        "outcome_codes": FormField("outcomes", "Outcome figures"),
         "status": "Progress",
         "simple_summary": "Summary in simple words",
     },
@@ -76,6 +78,7 @@ class RecordForm:
     boroughs: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
     showing_questions: bool = False  # "Show this survey's questions": re-show, do not save
 
     @classmethod
@@ -100,6 +103,7 @@ class RecordForm:
             boroughs=[str(b) for b in form.getall("boroughs", [])],
             questions=[str(q).strip() for q in form.getall("questions", []) if str(q).strip()],
             themes=[str(t) for t in form.getall("themes", [])],
+            outcomes=[str(o) for o in form.getall("outcomes", [])],
             showing_questions=form.get("step") == "questions",
         )
 
@@ -119,6 +123,7 @@ class RecordForm:
             boroughs=self.boroughs,
             question_ids=self.questions,
             theme_ids=self.themes,
+            outcome_codes=self.outcomes,
             young_people=self.young_people,
             simple_summary=self.simple_summary or None,
         )
@@ -138,6 +143,7 @@ class RecordForm:
             young_people=record.young_people,
             boroughs=list(record.boroughs),
             themes=[t.id for t in record.themes],
+            outcomes=list(record.outcome_codes),
         )
 
 
@@ -325,6 +331,7 @@ class ActionsPages(Controller):
                 "surveys": await list_surveys(db),
                 "questions": await service.survey_questions(db, form.survey),
                 "themes": load_taxonomy().themes,
+                "indicators": INDICATORS,
                 "statuses": STATUS_WORDS,
             },
         )
