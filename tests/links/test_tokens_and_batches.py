@@ -11,9 +11,9 @@ from feedback.auth.totp import hash_code
 from feedback.links import service as links
 from feedback.links.models import Link, LinkBatch
 from tests.auth.pages import submit
-from tests.console.conftest import SERVICE, Client, shown_once, signed_in
 from tests.factories import create_staff
-from tests.responses.conftest import survey_ready
+from tests.support.responses import survey_ready
+from tests.support.staff import SERVICE, Client, shown_once, signed_in
 
 __all__ = ["survey_ready"]
 
