@@ -31,7 +31,7 @@ from tests.support.staff import SERVICE, Client, signed_in
 
 __all__ = ["survey_ready"]
 
-THIS_FILE = "tests/console/test_access.py::ACCESS"
+THIS_FILE = "tests/auth/test_access.py::ACCESS"
 LEAD, MANAGER, COORDINATOR, ANALYST = "lead", "service_manager", "school_coordinator", "analyst"
 SIGNED_IN = frozenset({LEAD, MANAGER, COORDINATOR, ANALYST})
 ANYONE = SIGNED_IN | {"signed_out"}
