@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from feedback import display_names
 from feedback.actions.api_routes import ActionsApi
 from feedback.actions.public_routes import PublicRecordsApi, YouSaidWeDidPages
 from feedback.actions.staff_routes import ActionsPages
@@ -53,7 +54,6 @@ from feedback.themes.api_routes import ThemeReviewApi
 from feedback.themes.danger import load_danger_check
 from feedback.themes.staff_routes import ThemeReviewPages
 from feedback.web import dependencies as deps
-from feedback.web import display_names
 from feedback.web.errors import API_ERRORS, PUBLIC_ERRORS, STAFF_ERRORS, UNMATCHED_ERRORS
 from feedback.web.guards import require_api_token, require_staff_session
 from feedback.web.health import health, ready

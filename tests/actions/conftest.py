@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions.schemas import RecordInput
 from feedback.auth.schemas import Staff
 from tests.factories import create_staff
-from tests.reports.conftest import SLUG, service_id, survey_version_id
-from tests.responses.conftest import link_token, survey_ready
+from tests.support.reports import SLUG, service_id, survey_version_id
+from tests.support.responses import link_token, survey_ready
 
 __all__ = [
     "SLUG",

@@ -11,9 +11,9 @@ from feedback.actions.schemas import RecordInput
 from feedback.auth.schemas import Staff
 from feedback.settings import Settings
 from tests.factories import create_service, create_staff
-from tests.reports.conftest import service_id
-from tests.responses.conftest import answer_survey
 from tests.responses.test_withdraw import FIRST, post_code
+from tests.support.reports import service_id
+from tests.support.responses import answer_survey
 
 Client = AsyncTestClient[Litestar]
 

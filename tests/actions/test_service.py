@@ -21,7 +21,7 @@ from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.actions.conftest import SLUG, People, draft_input
 from tests.factories import create_service, create_staff
-from tests.reports.conftest import add_counts, service_id
+from tests.support.reports import add_counts, service_id
 
 
 async def _published(

@@ -1,47 +1,21 @@
-"""`feedback users`, `tokens` and `services` through click's runner: exit codes, one-line errors,
+"""`feedback users` and `tokens` through click's runner: exit codes, one-line errors,
 and nothing created when a command is refused."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any
 
-import pytest
 from click.testing import Result
-from sqlalchemy import func, select
 
 from feedback.auth.accounts import staff_for_token
 from feedback.auth.models import ApiToken, StaffUser
 from feedback.db.engine import create_engine, session_factory
-from feedback.organisations.models import Service
 from feedback.settings import Settings
 from tests.conftest import Cli
 from tests.factories import PASSWORD
+from tests.support.cli import assert_one_line_error, count
 
 EMAIL = "lead@example.org"
-KNOWN_BOROUGHS = ("hammersmith-fulham", "kensington-chelsea", "westminster")
-
-
-def count(settings: Settings, model: type[Any]) -> int:
-    async def query() -> int:
-        engine = create_engine(settings)
-        try:
-            async with session_factory(engine)() as session:
-                return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(query())
-
-
-def assert_one_line_error(result: Result, exit_code: int = 1) -> str:
-    assert result.exit_code == exit_code, result.output
-    assert result.stdout == ""
-    message = result.stderr.strip()
-    assert message and "\n" not in message, result.stderr
-    assert "Traceback" not in message
-    return message
 
 
 def create_user(cli: Cli, *args: str, password: str = PASSWORD) -> Result:
@@ -158,43 +132,3 @@ def test_duplicate_email_fails_and_keeps_one_account(cli: Cli, settings: Setting
 
     assert EMAIL in message and "exists" in message
     assert count(settings, StaffUser) == 1
-
-
-def test_services_add_creates_a_service_in_its_boroughs(cli: Cli, settings: Settings) -> None:
-    result = cli(
-        "services",
-        "add",
-        "Advocacy Service",
-        "--borough",
-        "westminster",
-        "--borough",
-        "kensington-chelsea",
-    )
-
-    assert result.exit_code == 0, result.output
-    assert "Advocacy Service" in result.stdout
-    assert count(settings, Service) == 1
-    listed = cli("services", "list")
-    assert listed.stdout.strip() == "Advocacy Service\tkensington-chelsea,westminster"
-
-
-def test_services_add_with_unknown_borough_names_it_and_the_known_ones(
-    cli: Cli, settings: Settings
-) -> None:
-    message = assert_one_line_error(
-        cli(
-            "services", "add", "Advocacy Service", "--borough", "westminster", "--borough", "camden"
-        )
-    )
-
-    assert "camden" in message
-    assert all(slug in message for slug in KNOWN_BOROUGHS)
-    assert count(settings, Service) == 0
-
-
-@pytest.mark.parametrize("command", ["serve", "worker", "db", "users", "tokens", "services"])
-def test_help_works_for_every_command(tmp_path: Path, command: str) -> None:
-    result = Cli(Settings(data_dir=tmp_path))(command, "--help")
-
-    assert result.exit_code == 0, result.output
-    assert "Usage:" in result.stdout and command in result.stdout

@@ -20,7 +20,7 @@ from feedback.reports.schemas import ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.factories import create_staff
-from tests.reports.conftest import SLUG, submit, survey_version_id  # noqa: F401 - fixture
+from tests.support.reports import SLUG, submit, survey_version_id  # noqa: F401 - fixture
 
 
 async def test_this_month_is_the_reports_protected_figure(

@@ -16,7 +16,7 @@ from feedback.crypto.service import rotate_keys
 from feedback.settings import Settings
 from tests.dates import NEW_YEAR, NEW_YEARS_EVE, QUARTER_END, QUARTER_START_BST
 from tests.factories import create_staff
-from tests.reports.conftest import submit, survey_version_id  # noqa: F401 - fixture
+from tests.support.reports import submit, survey_version_id  # noqa: F401 - fixture
 
 TURNS = {"new-year": (NEW_YEARS_EVE, NEW_YEAR), "april-in-bst": (QUARTER_END, QUARTER_START_BST)}
 

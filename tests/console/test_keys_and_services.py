@@ -24,8 +24,8 @@ from feedback.organisations.service import list_boroughs
 from feedback.settings import Settings
 from feedback.surveys.service import publish_surveys
 from tests.auth.pages import csrf_token
-from tests.console.conftest import SERVICE, Client
-from tests.responses.conftest import ROOT
+from tests.support.responses import ROOT
+from tests.support.staff import SERVICE, Client
 
 BASE = "http://127.0.0.1:8000"
 

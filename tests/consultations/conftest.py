@@ -132,7 +132,7 @@ async def session_with_letter(
 
 
 # Browser fixtures for the e2e test in this package (Chromium against `feedback serve`).
-from tests.e2e.conftest import (  # noqa: E402, F401
+from tests.support.browser import (  # noqa: E402, F401
     axe_page,
     browser,
     browser_page,

@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 
 from feedback.clock import LONDON
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import NewPage
 from tests.e2e.servers import LiveServer
+from tests.support.browser import NewPage
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"

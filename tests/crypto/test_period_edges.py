@@ -19,7 +19,7 @@ from feedback.crypto.service import rotate_keys
 from feedback.responses.models import AnswerCount, Response
 from feedback.settings import Settings
 from tests.dates import EDGES, LEAP_DAY, NEW_YEAR, NEW_YEARS_EVE, QUARTER_END, QUARTER_START_BST
-from tests.reports.conftest import submit, survey_version_id  # noqa: F401 - fixture
+from tests.support.reports import submit, survey_version_id  # noqa: F401 - fixture
 
 # edge: (day kept, counter month, quarter key, half-year key)
 EXPECTED = {

@@ -16,11 +16,11 @@ from playwright.sync_api import Page
 
 from feedback import clock
 from feedback.crypto.periods import period_label
-from tests.console.test_access import ACCESS, _fill
+from tests.auth.test_access import ACCESS, _fill
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import NewPage
 from tests.e2e.journey import ROOT, agree, answer_questions, send_answers
 from tests.e2e.servers import ExitSite, LiveServer
+from tests.support.browser import NewPage
 
 PASSWORD = "correct horse battery staple"
 SURVEY_FILE = ROOT / "surveys" / "service-satisfaction.yaml"

@@ -21,10 +21,10 @@ from playwright.sync_api import Page
 
 from feedback import clock
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import NewPage
 from tests.e2e.journey import agree, answer_questions, send_answers
 from tests.e2e.servers import ExitSite, LiveServer
 from tests.e2e.test_console import PASSWORD, run, sign_in
+from tests.support.browser import NewPage
 
 LEAD = "first-lead@example.org"
 MANAGER = "first-manager@example.org"

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import NewPage
 from tests.e2e.journey import (
     FREE_TEXT,
     HELPLINE,
@@ -28,6 +27,7 @@ from tests.e2e.journey import (
     stored_responses,
 )
 from tests.e2e.servers import ExitSite, LiveServer
+from tests.support.browser import NewPage
 
 NARROW = {"width": 320, "height": 568}
 

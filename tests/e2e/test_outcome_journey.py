@@ -16,9 +16,9 @@ import pyotp
 from playwright.sync_api import Page
 
 from feedback.clock import LONDON
-from tests.e2e.conftest import NewPage
 from tests.e2e.journey import agree, send_answers
 from tests.e2e.servers import LiveServer
+from tests.support.browser import NewPage
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "Outcome Journey Service"

@@ -3,9 +3,9 @@ respondent page (in Arabic, right to left), and publishes it through the confirm
 
 from __future__ import annotations
 
-from tests.e2e.conftest import NewPage
 from tests.e2e.servers import LiveServer
 from tests.e2e.test_console import PASSWORD, run, sign_in
+from tests.support.browser import NewPage
 
 EMAIL = "author-lead@example.org"
 SLUG = "authored-in-browser"

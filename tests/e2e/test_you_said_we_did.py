@@ -8,9 +8,9 @@ import pyotp
 from playwright.sync_api import Page
 
 from tests.e2e.axe import axe_violations
-from tests.e2e.conftest import NewPage
 from tests.e2e.journey import SERVICE, SURVEY, no_horizontal_scroll, prepare_survey
 from tests.e2e.servers import LiveServer
+from tests.support.browser import NewPage
 
 LEAD = "actions-lead@example.org"
 MANAGER = "actions-manager@example.org"

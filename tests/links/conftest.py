@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.surveys.service import publish_surveys
 from tests.auth.pages import csrf_token, sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_service, create_staff
+from tests.support.staff import lead  # noqa: F401  (a fixture: the batches page tests sign in as the lead)
 
 ROOT = Path(__file__).resolve().parents[2]
 Client = AsyncTestClient[Litestar]

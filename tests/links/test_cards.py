@@ -18,8 +18,8 @@ from feedback.wording import subject_word
 from tests.auth.pages import csrf_token
 from tests.factories import create_service
 from tests.links.conftest import create_batch
-from tests.responses.conftest import answer_entered_survey
 from tests.responses.test_journey import ANSWERS
+from tests.support.responses import answer_entered_survey
 
 Client = AsyncTestClient[Litestar]
 CARD_CODE = re.compile(r'class="card-code"><strong>([^<]+)</strong>')

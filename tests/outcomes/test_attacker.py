@@ -35,7 +35,7 @@ from feedback.reports.periods import Period, parse_period, single_year
 from feedback.reports.release import BASE
 from feedback.settings import Settings
 from tests.factories import create_service
-from tests.outcomes.conftest import Surveys
+from tests.support.outcomes import Surveys
 
 YEAR = 2026
 CHANNELS = ("web", "sms")

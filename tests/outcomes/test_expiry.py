@@ -17,7 +17,7 @@ from feedback.outcomes.jobs import expire_pairing_codes
 from feedback.outcomes.models import OutcomePairing
 from feedback.settings import Settings
 from feedback.worker import FUNCTIONS, cron_jobs
-from tests.outcomes.conftest import EXIT_ANSWERS, INTAKE_ANSWERS, Surveys, keep_intake, pair
+from tests.support.outcomes import EXIT_ANSWERS, INTAKE_ANSWERS, Surveys, keep_intake, pair
 
 CODE = "ACDE-FGHJ-KMNP-QRTU"
 OTHER = "CDEF-GHJK-MNPQ-RTUV"

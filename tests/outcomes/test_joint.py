@@ -12,8 +12,8 @@ from feedback.reports.questions import option_rows
 from feedback.responses.answers import counted_options
 from feedback.responses.models import AnswerCount
 from feedback.surveys.definition import Scale, all_questions
-from tests.outcomes.conftest import Surveys, answer_outcome_survey
 from tests.responses.test_withdraw import post_code, run_withdrawals
+from tests.support.outcomes import Surveys, answer_outcome_survey
 
 Client = AsyncTestClient[Litestar]
 

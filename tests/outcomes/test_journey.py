@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.outcomes.pairing import PAIRS_ITEM
 from feedback.responses.models import Response
 from feedback.responses.receipts import request_withdrawal
-from tests.outcomes.conftest import Surveys, answer_outcome_survey, new_link, pair_counts
-from tests.responses.conftest import csrf_token, hidden
+from tests.support.outcomes import Surveys, answer_outcome_survey, new_link, pair_counts
+from tests.support.responses import csrf_token, hidden
 
 Client = AsyncTestClient[Litestar]
 INTAKE_FORM = {"q_safety_now": "3", "q_abuse_present_online": "yes"}

@@ -11,7 +11,7 @@ from feedback.auth.errors import TooManyAttempts
 from feedback.outcomes.errors import PairingCodeUnknown
 from feedback.outcomes.models import OutcomePairing
 from feedback.outcomes.pairing import PAIRS_ITEM, check_pairing_code, withdraw_pairing
-from tests.outcomes.conftest import (
+from tests.support.outcomes import (
     EXIT_ANSWERS,
     INTAKE_ANSWERS,
     Surveys,

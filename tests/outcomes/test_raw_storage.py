@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.db.registry import Base
 from feedback.outcomes.codes import pairing_digest
 from feedback.responses.intake import receipt_digest
-from tests.outcomes.conftest import Surveys, answer_outcome_survey, pair_counts
+from tests.support.outcomes import Surveys, answer_outcome_survey, pair_counts
 
 Client = AsyncTestClient[Litestar]
 INTAKE_FORM = {"q_safety_now": "0", "q_abuse_present_physical": "yes", "q_ons_worthwhile": "4"}

@@ -15,7 +15,7 @@ from feedback.outcomes.indicators import INDICATORS
 from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.reports.staff_routes import current_quarter
 from feedback.settings import Settings
-from tests.outcomes.conftest import Surveys, answer_outcome_survey
+from tests.support.outcomes import Surveys, answer_outcome_survey
 
 Client = AsyncTestClient[Litestar]
 LEAD = Staff(id=1, email="lead@example.org", role="lead", service_ids=(), two_factor_enabled=True)

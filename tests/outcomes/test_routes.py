@@ -23,8 +23,8 @@ from feedback.reports.staff_routes import current_quarter
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_service, create_staff, create_token
-from tests.outcomes.conftest import Surveys
 from tests.outcomes.test_report import pair_through_the_web
+from tests.support.outcomes import Surveys
 
 Client = AsyncTestClient[Litestar]
 INTAKE = {"safety_now": 2, "abuse_present_physical": "yes"}

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.responses.frame import frame_phrase
 from feedback.wording import subject_word
-from tests.outcomes.conftest import Surveys, new_link
-from tests.responses.conftest import csrf_token, hidden
+from tests.support.outcomes import Surveys, new_link
+from tests.support.responses import csrf_token, hidden
 
 Client = AsyncTestClient[Litestar]
 PAIRING_PHRASES = ("pairing_heading", "pairing_invite", "pairing_any_time")

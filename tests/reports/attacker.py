@@ -27,7 +27,7 @@ from feedback.reports.schemas import ReportFilter, SurveyReport
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.factories import create_service
-from tests.reports.conftest import SLUG, add_counts
+from tests.support.reports import SLUG, add_counts
 
 QUESTION = "felt_safer"
 OPTIONS = ("1", "2", "3", "4", "5")

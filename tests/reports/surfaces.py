@@ -39,7 +39,7 @@ from tests.reports.attacker import (
     plant_counts,
     report_figures,
 )
-from tests.reports.conftest import SLUG, add_counts
+from tests.support.reports import SLUG, add_counts
 
 Client = AsyncTestClient[Litestar]
 THEMES = ("safety", "being_believed")

@@ -20,7 +20,7 @@ from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff
-from tests.reports.conftest import SLUG, add_counts, service_id
+from tests.support.reports import SLUG, add_counts, service_id
 
 Client = AsyncTestClient[Litestar]
 LEAD = Staff(id=1, email="lead@example.org", role="lead", service_ids=(), two_factor_enabled=True)

@@ -18,7 +18,7 @@ from feedback.reports.service import compare_question, survey_report
 from feedback.responses.models import AnswerCount, Response
 from feedback.settings import Settings
 from tests.factories import create_staff, create_token
-from tests.reports.conftest import SLUG, add_counts, service_id, submit
+from tests.support.reports import SLUG, add_counts, service_id, submit
 
 LEAD = Staff(id=1, email="lead@example.org", role="lead", service_ids=(), two_factor_enabled=True)
 

@@ -33,7 +33,7 @@ from feedback.themes.models import ThemeTag
 from feedback.worker import build_worker
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff, create_token
-from tests.reports.conftest import SLUG, add_counts, service_id, submit
+from tests.support.reports import SLUG, add_counts, service_id, submit
 
 LEAD = Staff(id=1, email="lead@example.org", role="lead", service_ids=(), two_factor_enabled=True)
 STALE_OK = 300

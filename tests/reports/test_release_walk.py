@@ -31,7 +31,7 @@ from tests.reports.attacker import (
     fetch_everything,
     plant,
 )
-from tests.reports.conftest import SLUG
+from tests.support.reports import SLUG
 
 CHECKED = (f"{YEAR}", f"{YEAR}-H1", f"{YEAR}-Q2", f"{YEAR}-03", f"{YEAR}-11")
 

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import create_staff, create_token
-from tests.reports.conftest import SLUG, add_counts, service_id
+from tests.support.reports import SLUG, add_counts, service_id
 
 Client = AsyncTestClient[Litestar]
 BOROUGHS = ("hammersmith-fulham", "kensington-chelsea", "westminster")

@@ -16,7 +16,7 @@ from feedback.auth.models import AuditEvent
 from feedback.settings import Settings
 from tests.auth.pages import sign_in, sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff, create_token
-from tests.reports.conftest import SLUG, add_counts, service_id, submit
+from tests.support.reports import SLUG, add_counts, service_id, submit
 
 Client = AsyncTestClient[Litestar]
 OWN = {"5": 11, "4": 6}  # 17 answered in the manager's own service

@@ -19,7 +19,7 @@ from feedback.surveys.models import Survey
 from feedback.themes.models import EmergingPhraseCount, ThemeTag
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff
-from tests.reports.conftest import SLUG, submit
+from tests.support.reports import SLUG, submit
 
 Client = AsyncTestClient[Litestar]
 LEAD = Staff(id=1, email="lead@example.org", role="lead", service_ids=(), two_factor_enabled=True)

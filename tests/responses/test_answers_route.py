@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.links.models import Link
 from feedback.responses.answers_route import MAX_FORM_BYTES
 from feedback.responses.models import Response
-from tests.responses.conftest import csrf_token, hidden, new_link_token
+from tests.support.responses import csrf_token, hidden, new_link_token
 
 Client = AsyncTestClient[Litestar]
 ANSWERS = {

@@ -8,8 +8,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from feedback.responses.frame import FRAME, frame_phrase
-from tests.responses.conftest import csrf_token, hidden
 from tests.responses.test_journey import ANSWERS
+from tests.support.responses import csrf_token, hidden
 
 Client = AsyncTestClient[Litestar]
 DRAFT = {"ar": "هذه الترجمة جديدة وما زالت قيد المراجعة.", "pl": "To tłumaczenie jest nowe"}

@@ -26,7 +26,7 @@ from feedback.responses.models import AnswerCount, Response
 from feedback.responses.schemas import Receipt, Submission
 from feedback.settings import Settings
 from feedback.surveys.models import SurveyVersion
-from tests.responses.conftest import new_link_token
+from tests.support.responses import new_link_token
 
 ANSWERS: dict[str, AnswerValue] = {
     "felt_believed": 4,

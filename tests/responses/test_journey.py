@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.links.models import Link
 from feedback.responses.models import AnswerCount, Response
-from tests.responses.conftest import csrf_token, hidden
+from tests.support.responses import csrf_token, hidden
 
 Client = AsyncTestClient[Litestar]
 ANSWERS = {

@@ -25,7 +25,7 @@ from feedback.crypto.sealing import response_associated_data
 from feedback.responses.models import Response
 from feedback.settings import Settings
 from tests.conftest import make_settings
-from tests.responses.conftest import answer_survey
+from tests.support.responses import answer_survey
 
 HELPED = "Someone finally listened at the drop-in"
 ANSWERS = {

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.app import create_app
 from feedback.responses.models import Response, WithdrawalRequest
 from feedback.settings import Settings
-from tests.responses.conftest import answer_survey, csrf_token, hidden
+from tests.support.responses import answer_survey, csrf_token, hidden
 
 
 async def test_the_thank_you_page_survives_an_unreachable_queue(

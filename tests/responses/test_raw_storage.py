@@ -20,7 +20,7 @@ from feedback.db.registry import Base
 from feedback.links.tokens import token_digest
 from feedback.responses.intake import receipt_digest
 from feedback.settings import Settings
-from tests.responses.conftest import answer_survey
+from tests.support.responses import answer_survey
 
 Client = AsyncTestClient[Litestar]
 HELPED = "Zebracorn Hollowmead counselling on Thursdays"

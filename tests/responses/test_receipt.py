@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback import clock
 from feedback.responses.receipts import records_for_receipt
 from feedback.settings import Settings
-from tests.responses.conftest import answer_survey
 from tests.responses.test_withdraw import FIRST, NEVER_ISSUED, ask_to_withdraw, post_code
+from tests.support.responses import answer_survey
 
 Client = AsyncTestClient[Litestar]
 TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?[ap]m\b", re.IGNORECASE)

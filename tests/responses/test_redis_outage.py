@@ -18,7 +18,7 @@ from feedback.settings import Settings
 from feedback.themes.models import ResponseTagging
 from feedback.worker import build_worker
 from tests.redis_server import RedisServer
-from tests.responses.conftest import answer_survey, new_link_token
+from tests.support.responses import answer_survey, new_link_token
 
 ANSWERS = {"q_felt_believed": "4", "q_what_helped_most": "Someone listened."}
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.responses.models import AnswerCount, Response
-from tests.responses.conftest import csrf_token, hidden
+from tests.support.responses import csrf_token, hidden
 
 TABS = 8
 ANSWERS = {

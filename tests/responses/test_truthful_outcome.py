@@ -24,7 +24,6 @@ from feedback.responses.errors import NotStored
 from feedback.responses.intake import receipt_code_for
 from feedback.responses.models import AnswerCount, Response
 from feedback.settings import Settings
-from tests.responses.conftest import csrf_token, hidden
 from tests.responses.test_lock_order import (
     new_tokens,
     only_postgres,
@@ -32,6 +31,7 @@ from tests.responses.test_lock_order import (
     submit_on,
     varied_answers,
 )
+from tests.support.responses import csrf_token, hidden
 
 Refusing = Callable[[int, str], AbstractAsyncContextManager[None]]
 DEADLOCK = "40P01"

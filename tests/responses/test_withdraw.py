@@ -26,7 +26,7 @@ from feedback.responses.receipts import request_withdrawal
 from feedback.responses.schemas import WithdrawalAsked
 from feedback.settings import Settings
 from feedback.worker import build_worker
-from tests.responses.conftest import answer_survey, csrf_token, new_link_token
+from tests.support.responses import answer_survey, csrf_token, new_link_token
 
 Client = AsyncTestClient[Litestar]
 FIRST = {

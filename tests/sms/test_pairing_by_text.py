@@ -28,8 +28,8 @@ from feedback.sms.conversation import handle_text
 from feedback.sms.phrases import sms_phrase
 from feedback.surveys.service import publish_surveys
 from tests.factories import create_service
-from tests.outcomes.conftest import answer_outcome_survey, pair_counts
 from tests.sms.conftest import PHONE_E164
+from tests.support.outcomes import answer_outcome_survey, pair_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 Client = AsyncTestClient[Litestar]

@@ -1,11 +1,11 @@
-"""Fixtures for survey tests: a private copy of the shipped content to edit freely."""
+"""Fixtures for survey tests: a private copy of the shipped content to edit freely
+(tests/support/content.py, shared with the consent tests)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
+from tests.support.content import content
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (
@@ -16,11 +16,4 @@ SHIPPED = (
     "service-exit",
 )
 
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A copy of the repository's surveys/ and consent/ folders, safe to edit."""
-    folder = tmp_path / "content"
-    shutil.copytree(ROOT / "surveys", folder / "surveys")
-    shutil.copytree(ROOT / "consent", folder / "consent")
-    return folder
+__all__ = ["ROOT", "SHIPPED", "content"]

@@ -85,16 +85,6 @@ def test_validate_without_paths_checks_the_shipped_surveys(
         assert f"ok: surveys/{slug}.yaml ({slug})" in result.output
 
 
-def test_consent_notices_publish_and_list(cli: Cli, content: Path) -> None:
-    folders = [str(content / "consent" / name) for name in ("adult", "young-person", "child")]
-    assert cli("consent", "publish", *folders).exit_code == 0
-    again = cli("consent", "publish", *folders)
-    assert "adult: unchanged, still version 1" in again.output
-    listed = cli("consent", "list").output
-    assert "adult\tv1\tadult\tar,en,pl" in listed
-    assert "young-person\tv1\tyoung_person\ten" in listed
-
-
 def test_diff_of_unknown_survey_is_one_clear_line(cli: Cli) -> None:
     result = cli("surveys", "diff", "nope", "1", "2")
     assert result.exit_code == 1

@@ -10,7 +10,7 @@ from feedback.db.base import utc_now
 from feedback.responses.models import Response
 from feedback.themes.models import DangerFlagCount, EmergingPhraseCount, ResponseTagging, ThemeTag
 from feedback.themes.pipeline import tagger_version
-from tests.themes.conftest import JobRunner, NewResponse
+from tests.support.themes import JobRunner, NewResponse
 
 
 async def _tags(db: AsyncSession, response_id: str) -> list[tuple[str, str, str, str]]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.models import AuditEvent
 from feedback.themes.models import ThemeTag
 from tests.factories import create_staff, create_token
-from tests.themes.conftest import JobRunner, NewResponse
+from tests.support.themes import JobRunner, NewResponse
 
 
 async def _bearer(db: AsyncSession, role: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from feedback.responses.models import Response
 from feedback.settings import Settings
 from feedback.themes.models import ResponseTagging, ThemeTag
 from feedback.worker import build_worker
-from tests.responses.conftest import answer_survey
+from tests.support.responses import answer_survey
 
 ANSWERS = {
     "q_felt_believed": "4",

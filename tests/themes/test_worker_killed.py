@@ -26,7 +26,7 @@ from feedback.settings import Settings
 from feedback.themes.models import ResponseTagging
 from feedback.worker import build_worker
 from tests.conftest import settings_environment
-from tests.themes.conftest import NewResponse
+from tests.support.themes import NewResponse
 
 FEEDBACK = Path(sys.executable).parent / "feedback"
 

@@ -11,8 +11,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.web.errors import problem_details, public_error_page, staff_error_page
-from tests.console.conftest import SERVICE, signed_in
 from tests.factories import create_service, create_staff, create_token
+from tests.support.staff import SERVICE, signed_in
 
 Client = AsyncTestClient[Litestar]
 PUBLIC_WORDS = "This page is not available"

@@ -14,12 +14,12 @@ from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
-from feedback.consultations.pins import round_pin
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
+from feedback.links.rounds import round_pin
 from feedback.links.schemas import BatchSummary, Entry, IssuedCode, IssuedLink, LinkBatchOut
 from feedback.links.throttle import GUESS_WINDOW, check_guess_budget, record_wrong_guess
 from feedback.organisations.models import Service
@@ -86,13 +86,17 @@ async def _open_batch(
     survey, service = await _survey_and_service(session, survey_slug, service_name, actor)
     pin = await round_pin(session, survey_id=survey.id, service_id=service.id, channel=channel)
     expires_at = end_of_day(expires_on) if expires_on else None
+    if pin is not None:
+        # A batch of the round never outlives the round.
+        round_end = end_of_day(pin.closes_on)
+        expires_at = round_end if expires_at is None else min(expires_at, round_end)
     row = LinkBatch(
         survey_id=survey.id,
         service_id=service.id,
         kind=kind,
         channel=channel,
         size=size,
-        expires_at=pin.cut(expires_at) if pin else expires_at,
+        expires_at=expires_at,
         created_by_id=actor.id if actor else None,
         round_id=pin.round_id if pin else None,
         survey_version_id=pin.survey_version_id if pin else None,

@@ -1,7 +1,7 @@
 """The one display name of each survey: the title of its latest published version.
 
 Slugs (`service-satisfaction`) name surveys in URLs, files, the CLI and the API; people read
-this title, on every page (`web.display_names` hands the map to the templates).
+this title, on every page (`feedback.display_names` hands the map to the templates).
 """
 
 from __future__ import annotations

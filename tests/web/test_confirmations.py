@@ -9,9 +9,9 @@ from feedback.auth.models import StaffUser
 from feedback.links import service as links
 from feedback.links.models import LinkBatch
 from tests.auth.pages import submit
-from tests.console.conftest import SERVICE, Client, signed_in
 from tests.factories import create_service, create_staff
-from tests.responses.conftest import survey_ready
+from tests.support.responses import survey_ready
+from tests.support.staff import SERVICE, Client, signed_in
 
 __all__ = ["survey_ready"]
 

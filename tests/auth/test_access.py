@@ -25,13 +25,13 @@ from feedback.links import service as links
 from feedback.organisations.models import Service
 from feedback.settings import Settings
 from tests.auth.pages import csrf_token
-from tests.console.conftest import SERVICE, Client, signed_in
 from tests.factories import create_staff
-from tests.responses.conftest import new_link_token, survey_ready
+from tests.support.responses import new_link_token, survey_ready
+from tests.support.staff import SERVICE, Client, signed_in
 
 __all__ = ["survey_ready"]
 
-THIS_FILE = "tests/console/test_access.py::ACCESS"
+THIS_FILE = "tests/auth/test_access.py::ACCESS"
 LEAD, MANAGER, COORDINATOR, ANALYST = "lead", "service_manager", "school_coordinator", "analyst"
 SIGNED_IN = frozenset({LEAD, MANAGER, COORDINATOR, ANALYST})
 ANYONE = SIGNED_IN | {"signed_out"}
@@ -214,7 +214,7 @@ async def _sample_values(db: AsyncSession, settings: Settings) -> dict[str, str]
     other = await create_staff(db, role="analyst", email="other@example.org")
     await accounts.create_api_token(db, email="other@example.org")
     token_id = (await accounts.list_api_tokens(db))[0].id
-    from tests.themes.conftest import store_response
+    from tests.support.themes import store_response
 
     response_id = await store_response(db, await new_link_token(db), _master_key(settings), None)
     return {

@@ -13,8 +13,8 @@ from feedback.db.base import utc_now
 from feedback.settings import Settings
 from tests.auth.pages import csrf_token, sign_in, sign_in_with_new_two_factor, submit
 from tests.conftest import Cli
-from tests.console.conftest import SERVICE, Client, local, second_browser, shown_once
 from tests.factories import PASSWORD, create_service, create_staff
+from tests.support.staff import SERVICE, Client, local, second_browser, shown_once
 
 NEW_PASSWORD = "a brand new long passphrase"
 

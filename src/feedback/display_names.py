@@ -1,7 +1,8 @@
 """Display names in templates: `{{ slug | borough_name }}`, `{{ slugs | borough_names }}`,
 `{{ slug | survey_title }}` and `{{ report.narrowed_by | slice_name }}`. The names are
 owned by `organisations.names`, `organisations.service` and `surveys.titles`; this only
-hands them to Jinja, so no page spells a name its own way.
+hands them to Jinja, so no page spells a name its own way. It sits beside the app, which
+alone installs it, not in `web`: the web layer is below the domains whose routes use it.
 
 Survey titles and service names live in the database and change (a version is published, a
 service renamed), so each console request reads both maps (two small queries) before its

@@ -15,7 +15,7 @@ from feedback.links import service as links
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff
-from tests.responses.conftest import survey_ready  # noqa: F401 - fixture
+from tests.support.responses import survey_ready  # noqa: F401 - fixture
 
 Client = AsyncTestClient[Litestar]
 

@@ -15,8 +15,8 @@ from feedback.organisations.names import borough_name, borough_names
 from feedback.settings import Settings
 from feedback.surveys.service import publish_surveys
 from feedback.surveys.titles import survey_titles
-from tests.console.conftest import SERVICE, Client
-from tests.responses.conftest import ROOT
+from tests.support.responses import ROOT
+from tests.support.staff import SERVICE, Client
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "feedback" / "web" / "templates"
 

@@ -12,8 +12,8 @@ from feedback.settings import Settings
 from feedback.themes.models import ResponseTagging, ThemeTag
 from feedback.themes.tagging import tag_stored_response
 from tests.auth.pages import csrf_token, submit
-from tests.console.conftest import Client, signed_in
-from tests.themes.conftest import NewResponse, new_response, survey_ready
+from tests.support.staff import Client, signed_in
+from tests.support.themes import NewResponse, new_response, survey_ready
 
 __all__ = ["new_response", "survey_ready"]
 

@@ -14,10 +14,10 @@ from feedback.crypto.master import load_master_keys
 from feedback.settings import Settings
 from feedback.themes.tagging import tag_stored_response
 from tests.auth.pages import csrf_token
-from tests.console.conftest import Client, signed_in
-from tests.console.test_access import ACCESS, _fill, _sample_values, staff_routes
-from tests.responses.conftest import new_link_token, survey_ready
-from tests.themes.conftest import store_response
+from tests.auth.test_access import ACCESS, _fill, _sample_values, staff_routes
+from tests.support.responses import new_link_token, survey_ready
+from tests.support.staff import Client, signed_in
+from tests.support.themes import store_response
 
 __all__ = ["survey_ready"]
 
