@@ -53,7 +53,10 @@ def test_rounds_and_schools_from_the_command_line(people: People, cli: Cli) -> N
     )
     round_id = created.output.split()[1]
     assert f"{round_id}\topen\t" in cli("rounds", "list").output
-    assert cli("rounds", "progress", round_id).output.splitlines()[-1] == "all\t\t\t\t0"
+    # Responses are the reports' figures for the round's months, as the lead reads them.
+    progress = cli("rounds", "progress", round_id).output.splitlines()
+    assert "service-satisfaction v1\tall\t0" in progress
+    assert "young-person-consultation v1\tchannel class\t0" in progress
     assert cli("rounds", "close", round_id).exit_code == 0
     assert f"{round_id}\tclosed\t" in cli("rounds", "list").output
 

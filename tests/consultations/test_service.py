@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.consultations import class_sessions, rounds, schools
 from feedback.consultations.models import ConsultationRound
 from feedback.consultations.pins import round_closes_at
+from feedback.consultations.progress import round_progress
 from feedback.consultations.summary import closing_summary, compare_rounds, round_period
 from feedback.db.base import utc_now
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -18,6 +19,8 @@ from feedback.links import service as links
 from feedback.links.models import JoinCode, LinkBatch
 from feedback.links.tokens import code_digest
 from feedback.reports.periods import Period
+from feedback.reports.schemas import ReportFilter
+from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.consultations.conftest import People, add_school, open_round, today
 
@@ -263,7 +266,7 @@ async def test_closing_a_round_stops_its_links_at_once(db: AsyncSession, people:
         await links.redeem_token(db, token)
 
 
-async def test_progress_hides_small_completed_counts(
+async def test_progress_counts_what_was_issued_and_the_reports_responses(
     db: AsyncSession, people: People, settings: Settings
 ) -> None:
     opened = await open_round(db, people)
@@ -274,14 +277,16 @@ async def test_progress_hides_small_completed_counts(
         count=12,
         base_url=BASE,
     )
-    progress = await rounds.round_progress(db, opened.id, actor=people.lead, threshold=5)
-    (line,) = progress.lines
-    assert (line.service, line.channel, line.links_issued, line.completed) == (
+    progress = await round_progress(db, opened.id, actor=people.lead, settings=settings)
+    (line,) = progress.issued
+    assert (line.service, line.channel, line.links_issued, line.code_places) == (
         "Advocacy Service",
         "web",
         12,
-        "0",
+        0,
     )
+    shown = {(f.narrowed_by, f.name): f.shown for f in progress.surveys[0].figures}
+    assert shown[("service", "Advocacy Service")] == "0"
 
 
 def test_a_round_is_reported_by_its_own_months() -> None:
@@ -344,21 +349,32 @@ async def _complete(db: AsyncSession, session_ids: list[int], each: int) -> None
     await db.commit()
 
 
-async def test_a_school_is_broken_down_only_from_three_class_sessions(
-    db: AsyncSession, people: People
+async def test_schools_show_sessions_and_responses_never_come_from_code_uses(
+    db: AsyncSession, people: People, settings: Settings
 ) -> None:
     big = await add_school(db, people, "Big School")
     small = await add_school(db, people, "Small School")
     opened = await open_round(db, people, big.name, small.name)
     await _complete(db, await _opened_sessions(db, people, big.id, opened.id, 3), 6)
     await _complete(db, await _opened_sessions(db, people, small.id, opened.id, 2), 7)
-    progress = await rounds.round_progress(db, opened.id, actor=people.lead, threshold=5)
-    shown = {line.school: (line.sessions, line.completed) for line in progress.schools}
-    # The service's class line (32) less Big School's 18 would give Small School's 14
-    # away, so schools and lines are protected together: one of the two is withheld.
-    assert shown == {"Big School": (3, "c"), "Small School": (2, "not shown")}
-    assert [line.completed for line in progress.lines if line.channel == "class"] == ["32"]
-    assert progress.total_completed == "32"
+    progress = await round_progress(db, opened.id, actor=people.lead, settings=settings)
+    # A school's pupils are never counted on their own (a class is a few known children),
+    # and the codes' 32 uses are not a figure here: beside the reports' protected figures
+    # for the same responses, an exact use count would give hidden ones away (issue 21).
+    assert [(s.school, s.sessions) for s in progress.schools] == [
+        ("Big School", 3),
+        ("Small School", 2),
+    ]
+    young = next(s for s in progress.surveys if s.slug == "young-person-consultation")
+    class_line = next(f for f in young.figures if f.name == "class")
+    report = await survey_report(
+        db,
+        people.lead,
+        "young-person-consultation",
+        filters=ReportFilter(period=progress.period, channel="class"),
+        settings=settings,
+    )
+    assert class_line.shown == report.responses == "0"  # no response was counted, only uses
 
 
 async def test_the_next_round_is_compared_with_the_one_it_follows(

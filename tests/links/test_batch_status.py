@@ -1,6 +1,6 @@
-"""Batch statuses as the console shows them (issue 21): a batch with fewer places than the
-threshold never says whether all were used; larger ones say "used up" only when the used
-count, shown as it is at or above the threshold, reaches their size."""
+"""Batch statuses as the console shows them (issue 21): no batch says whether all of it was
+used. The used count reads only "fewer than N" or "N or more", which "used up" (the count
+is the size) or "live" (for a batch of N+1, the count is N) would make exact."""
 
 from __future__ import annotations
 
@@ -39,12 +39,13 @@ def _batch(kind: str, size: int, used: int, cap: int | None, status: str) -> Bat
         ("code", 1, 4, 4, "used up", IN_DATE),  # a code's places are its size
         ("links", 3, None, 3, "revoked", "revoked"),  # staff did that: no count in it
         ("links", 3, None, 0, "expired", "expired"),
-        ("links", 6, None, 6, "used up", "used up"),  # 6 used is shown as 6 anyway
-        ("links", 6, None, 2, "live", "live"),
-        ("code", 1, 30, 30, "used up", "used up"),
+        ("links", 6, None, 6, "used up", IN_DATE),  # "used up" would say exactly 6
+        ("links", 6, None, 2, "live", IN_DATE),
+        ("links", 6, None, 5, "live", IN_DATE),  # "live" beside "5 or more": exactly 5
+        ("code", 1, 30, 30, "used up", IN_DATE),
     ],
 )
-def test_a_small_batch_never_says_whether_it_was_used_up(
+def test_no_batch_says_whether_it_was_used_up(
     kind: str, size: int, cap: int | None, used: int, status: str, shown: str
 ) -> None:
-    assert shown_status(_batch(kind, size, used, cap, status), threshold=5) == shown
+    assert shown_status(_batch(kind, size, used, cap, status)) == shown

@@ -1,5 +1,6 @@
 """Every report surface shows the protected release: the same figure or the same `c` on the
-report, its CSV export, the compare view and the themes report (issue 21's walk test)."""
+report, its CSV export, the compare view, the themes report and a consultation round's
+progress (issue 21's walk test)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
+from feedback.consultations.progress import round_progress
 from feedback.organisations.models import Service
 from feedback.reports.periods import parse_period, single_year
 from feedback.reports.release import BASE
@@ -31,6 +33,8 @@ from tests.reports.attacker import (
     fetch_everything,
     plant,
 )
+from tests.reports.round_figures import CHANNELS as ROUND_CHANNELS
+from tests.reports.round_figures import ROUND_DATES, figure_of, open_round_over
 from tests.support.reports import SLUG
 
 CHECKED = (f"{YEAR}", f"{YEAR}-H1", f"{YEAR}-Q2", f"{YEAR}-03", f"{YEAR}-11")
@@ -77,3 +81,13 @@ async def test_every_surface_shows_the_release_figure_for_figure(
             assert answer.shown == expected((answer.option,), period, ("all", ""))
         themes = await theme_report(db, lead, SLUG, filters=filters, settings=settings)
         assert themes.responses == expected((RESPONDED,), period, ("all", ""))
+    names = list(await db.scalars(select(Service.name)))
+    for opens_on, closes_on in ROUND_DATES:
+        round_id = await open_round_over(db, opens_on, closes_on, names)
+        progress = await round_progress(db, round_id, actor=lead, settings=settings)
+        (survey,) = progress.surveys
+        assert len(survey.figures) == 1 + len(names) + len(ROUND_CHANNELS)
+        for line in survey.figures:
+            figure = figure_of(line.report_link)
+            assert figure.period == progress.period
+            assert line.shown == expected(figure.rows, figure.period, figure.slice_), figure

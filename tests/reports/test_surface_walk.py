@@ -1,7 +1,8 @@
 """Issue 21's walk over the live surfaces: every figure the report API, report pages, CSV and
-XLSX exports, compare, themes API and page, board pack (page and XLSX), console home and a
-"you said, we did" evidence snapshot show equals the protected release's figure, or `c`
-exactly where the release hides it."""
+XLSX exports, compare, themes API and page, board pack (page and XLSX), console home,
+consultation round pages (a month's, a quarter's and a half's progress) and a "you said, we
+did" evidence snapshot show equals the protected release's figure, or `c` exactly where the
+release hides it."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff, create_token
 from tests.reports.attacker import OPTIONS, QUESTION, RESPONDED, YEAR, Figure, every_period
+from tests.reports.round_figures import CHANNELS as ROUND_CHANNELS
+from tests.reports.round_figures import ROUND_DATES, open_round_over, page_round_figures
 from tests.reports.surfaces import (
     SLUG,
     Client,
@@ -129,6 +132,15 @@ async def test_every_live_surface_shows_the_release(
         assert this_month.group(1) == release.figure(
             Figure((RESPONDED,), f"{YEAR}-06", ("all", ""))
         )
+        for opens_on, closes_on in ROUND_DATES:
+            round_id = await open_round_over(db, opens_on, closes_on, services.values())
+            progress = await c.get(f"/staff/consultations/{round_id}")
+            figures = page_round_figures(progress.text)
+            assert len(figures) == 1 + len(services) + len(ROUND_CHANNELS), figures
+            for figure, shown in figures:
+                assert shown == release.figure(figure), ("round", figure, shown)
+                hidden += shown == "c"
+            checked += len(figures)
     method = settings.report_rounding
     alone = {
         service: Expected(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import msgspec
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
@@ -39,7 +39,7 @@ class HomeFigures(msgspec.Struct, frozen=True):
 
 
 async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> HomeFigures:
-    to_dos = await _expiring_links(session, staff, settings.suppression_threshold)
+    to_dos = await _expiring_links(session, staff)
     if staff.role == "lead":
         to_dos = await _setup_gaps(session, settings) + to_dos
         to_dos = await _awaiting_approval(session) + to_dos
@@ -50,34 +50,29 @@ async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> H
     )
 
 
-async def _expiring_links(session: AsyncSession, staff: Staff, threshold: int) -> list[ToDo]:
-    """Batches with unused links expiring within a week. The unused count is said only when
-    every such batch had at least `threshold` links used: batch sizes are listed, so the
-    unused count would otherwise give away a used count the batches page says is "fewer
-    than N"."""
+async def _expiring_links(session: AsyncSession, staff: Staff) -> list[ToDo]:
+    """Batches with unused links expiring within a week, never how many links are left:
+    batch sizes are listed, so the unused count would give away the used count the batches
+    page shows only as "fewer than N" or "N or more"."""
     now = utc_now()
-    unused = func.sum(case((Link.used.is_(False), 1), else_=0))
     query = (
-        select(LinkBatch.id, unused, func.count(Link.id) - unused)
+        select(LinkBatch.id)
         .join(Link, Link.batch_id == LinkBatch.id)
         .where(
             LinkBatch.revoked_at.is_(None),
             LinkBatch.expires_at > now,
             LinkBatch.expires_at < now + EXPIRY_WARNING,
+            Link.used.is_(False),
         )
-        .group_by(LinkBatch.id)
-        .having(unused > 0)
+        .distinct()
     )
     scope = staff.service_scope()
     if scope is not None:
         query = query.where(LinkBatch.service_id.in_(scope))
-    rows = (await session.execute(query)).all()
-    if not rows:
+    found = len(list(await session.scalars(query)))
+    if not found:
         return []
-    batches = "1 batch" if len(rows) == 1 else f"{len(rows)} batches"
-    if all(int(used) >= threshold for _batch, _unused, used in rows):
-        left = sum(int(count) for _batch, count, _used in rows)
-        return [ToDo(f"{left} unused links in {batches} expire within 7 days.", "/staff/links")]
+    batches = "1 batch" if found == 1 else f"{found} batches"
     return [ToDo(f"Unused links in {batches} expire within 7 days.", "/staff/links")]
 
 

@@ -9,6 +9,7 @@ from datetime import date
 import click
 
 from feedback.cli_support import load_settings, reports_errors, run_with_session
+from feedback.consultations import progress as round_progress
 from feedback.consultations import rounds as service
 from feedback.consultations import schools as school_service
 from feedback.links.models import CHANNELS
@@ -86,20 +87,24 @@ def list_() -> None:
 @click.argument("round_id", type=int)
 @reports_errors
 def progress(round_id: int) -> None:
-    """Links and code places issued, responses completed (small counts shown as c)."""
+    """Links and code places issued; responses in the round's months as the reports show
+    them to the lead (c where they are withheld); class sessions per school."""
     settings = load_settings()
     found = run_with_session(
         settings,
-        lambda s: service.round_progress(
-            s, round_id, actor=None, threshold=settings.suppression_threshold
-        ),
+        lambda s: round_progress.round_progress(s, round_id, actor=None, settings=settings),
     )
-    click.echo("service\tchannel\tlinks\tcode places\tcompleted")
-    for line in found.lines:
-        click.echo(
-            f"{line.service}\t{line.channel}\t{line.links_issued}\t{line.code_places}\t{line.completed}"
-        )
-    click.echo(f"all\t\t\t\t{found.total_completed}")
+    click.echo("service\tchannel\tlinks\tcode places")
+    for line in found.issued:
+        click.echo(f"{line.service}\t{line.channel}\t{line.links_issued}\t{line.code_places}")
+    click.echo(f"responses, {found.period_label}")
+    for survey in found.surveys:
+        for figure in survey.figures:
+            where = "all" if figure.narrowed_by == "all" else f"{figure.narrowed_by} {figure.name}"
+            click.echo(f"{survey.slug} v{survey.version}\t{where}\t{figure.shown}")
+    for school in found.schools:
+        click.echo(f"school {school.school}\t{school.sessions} class sessions")
+    click.echo(found.legend)
 
 
 @rounds.command("close")

@@ -1,5 +1,5 @@
 """Consultation rounds: opened by the Strategic Lead with pinned survey versions, services,
-schools, channels and dates; their progress while open; closing them.
+schools, channels and dates; closing them (their progress is `consultations.progress`).
 
 A round pins the latest published version of each survey at the moment it is opened and
 keeps it to the end, so every response in the round answers the same questions and results
@@ -9,40 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import NamedTuple
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.consultations.models import (
-    ClassSession,
     ConsultationRound,
     School,
     round_schools,
     round_services,
     round_survey_versions,
 )
-from feedback.consultations.schemas import (
-    PinnedSurvey,
-    ProgressLine,
-    RoundOut,
-    RoundProgress,
-    SchoolProgress,
-)
+from feedback.consultations.schemas import PinnedSurvey, RoundOut
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
-from feedback.links.models import CHANNELS, JoinCode, Link, LinkBatch
+from feedback.links.models import CHANNELS, LinkBatch
 from feedback.organisations.models import Service
 from feedback.reports.spans import register_round_months
-from feedback.reports.suppression import SUPPRESSED, Constraint, protect_counts
 from feedback.surveys.models import Survey, SurveyVersion
 
 MAXIMUM_TITLE = 200
-MINIMUM_SESSIONS_FOR_SCHOOL = 3
-NOT_SHOWN = "not shown"
 
 
 def require_lead(actor: Staff | None) -> None:
@@ -261,133 +250,3 @@ async def close_round(session: AsyncSession, round_id: int, *, actor: Staff | No
         )
         await session.commit()
     return await _round_out(session, row)
-
-
-async def round_progress(
-    session: AsyncSession, round_id: int, *, actor: Staff | None | None, threshold: int
-) -> RoundProgress:
-    """Links and code places issued and responses completed, by service and channel. Completed
-    counts are protected like any report figure: small ones are `c`, and one more is hidden
-    where the total would give a hidden one away. A school is shown on its own only once at
-    least 3 class sessions contribute: a single class is small enough to single pupils out.
-    Lines, total and schools are protected together (`_progress_family`)."""
-    require_lead(actor)
-    await _round_row(session, round_id)
-    figures: dict[tuple[str, str], list[int]] = {}
-    link_rows = await session.execute(
-        select(
-            Service.name,
-            LinkBatch.channel,
-            func.count(Link.id),
-            func.coalesce(func.sum(case((Link.used.is_(True), 1), else_=0)), 0),
-        )
-        .join(Service, Service.id == LinkBatch.service_id)
-        .join(Link, Link.batch_id == LinkBatch.id)
-        .where(LinkBatch.round_id == round_id)
-        .group_by(Service.name, LinkBatch.channel)
-    )
-    for service, channel, issued, used in link_rows:
-        figures.setdefault((service, channel), [0, 0, 0])
-        figures[(service, channel)][0] += int(issued)
-        figures[(service, channel)][2] += int(used)
-    code_rows = await session.execute(
-        select(Service.name, LinkBatch.channel, func.sum(JoinCode.cap), func.sum(JoinCode.uses))
-        .join(Service, Service.id == LinkBatch.service_id)
-        .join(JoinCode, JoinCode.batch_id == LinkBatch.id)
-        .where(LinkBatch.round_id == round_id)
-        .group_by(Service.name, LinkBatch.channel)
-    )
-    for service, channel, places, uses in code_rows:
-        figures.setdefault((service, channel), [0, 0, 0])
-        figures[(service, channel)][1] += int(places or 0)
-        figures[(service, channel)][2] += int(uses or 0)
-    completed: dict[object, int] = {key: value[2] for key, value in figures.items()}
-    schools = await _school_uses(session, round_id)
-    values, constraints, unshown = _progress_family(completed, schools)
-    # One protection over the service lines and the schools: a service's class line less
-    # its schools shown would otherwise give away the schools too small to show.
-    hidden = protect_counts(values, constraints, threshold=threshold, start=unshown)
-
-    def shown(key: object) -> str:
-        return SUPPRESSED if key in hidden else str(values[key])
-
-    lines = [
-        ProgressLine(
-            service=service,
-            channel=channel,
-            links_issued=figures[(service, channel)][0],
-            code_places=figures[(service, channel)][1],
-            completed=shown((service, channel)),
-        )
-        for service, channel in sorted(figures)
-    ]
-    return RoundProgress(
-        lines=lines,
-        total_completed=shown("total"),
-        schools=[
-            SchoolProgress(
-                school=school.name,
-                sessions=school.sessions,
-                completed=shown(("school", school.name)) if school.shown else NOT_SHOWN,
-            )
-            for school in schools
-        ],
-        threshold=threshold,
-    )
-
-
-class _SchoolUses(NamedTuple):
-    name: str
-    service: str
-    sessions: int
-    uses: int
-
-    @property
-    def shown(self) -> bool:
-        return self.sessions >= MINIMUM_SESSIONS_FOR_SCHOOL
-
-
-async def _school_uses(session: AsyncSession, round_id: int) -> list[_SchoolUses]:
-    """Each school's class sessions in the round and the join-code places used, with the
-    service its sessions' batches count under."""
-    rows = await session.execute(
-        select(
-            School.name,
-            Service.name,
-            func.count(ClassSession.id),
-            func.coalesce(func.sum(JoinCode.uses), 0),
-        )
-        .join(ClassSession, ClassSession.school_id == School.id)
-        .join(Service, Service.id == School.service_id)
-        .outerjoin(JoinCode, JoinCode.batch_id == ClassSession.link_batch_id)
-        .where(ClassSession.round_id == round_id, ClassSession.link_batch_id.is_not(None))
-        .group_by(School.name, Service.name)
-        .order_by(School.name)
-    )
-    return [_SchoolUses(name, service, int(n), int(uses)) for name, service, n, uses in rows]
-
-
-def _progress_family(
-    completed: dict[object, int], schools: Sequence[_SchoolUses]
-) -> tuple[dict[object, int], list[Constraint], list[object]]:
-    """The round's completed counts as one family: the total is the sum of the service and
-    channel lines, and each service's class line is the sum of its schools shown on their
-    own plus the rest of its class places (never shown: schools of too few sessions, or
-    class batches outside a session). Beside schools shown on their own the rest is a school
-    breakdown the session rule withholds, so it starts hidden; with no school shown it is the
-    service's class line itself, protected like any line (small ones are hidden anyway)."""
-    values: dict[object, int] = {**completed, "total": sum(completed.values())}
-    constraints = [Constraint("total", tuple(completed))]
-    unshown: list[object] = []
-    for service in sorted({school.service for school in schools}):
-        line = (service, "class")
-        shown = [s for s in schools if s.service == service and s.shown]
-        rest = ("rest", service)
-        values[rest] = max(values.get(line, 0) - sum(s.uses for s in shown), 0)
-        values.update({("school", s.name): s.uses for s in shown})
-        values.setdefault(line, values[rest] + sum(s.uses for s in shown))
-        if shown:
-            unshown.append(rest)
-        parts = (*(("school", s.name) for s in shown), rest)
-        constraints.append(Constraint(line, parts))
-    return values, constraints, unshown

@@ -34,24 +34,44 @@ class RoundOut(msgspec.Struct, frozen=True):
     closed_at: datetime | None
 
 
-class ProgressLine(msgspec.Struct, frozen=True):
+class IssuedLine(msgspec.Struct, frozen=True):
+    """What staff issued for the round: links and code places, not responses."""
+
     service: str
     channel: str
     links_issued: int
     code_places: int
-    completed: str  # a count, or "c" where small
 
 
-class SchoolProgress(msgspec.Struct, frozen=True):
+class ResponseFigure(msgspec.Struct, frozen=True):
+    narrowed_by: str  # all | service | channel
+    name: str  # "All services", the service's name or the channel
+    shown: str  # the report's protected figure for the round's months, or "c"
+    report_link: str
+
+
+class SurveyProgress(msgspec.Struct, frozen=True):
+    slug: str
+    version: int
+    title: str
+    figures: list[ResponseFigure]
+
+
+class SchoolSessions(msgspec.Struct, frozen=True):
+    """A school's class sessions opened for the round: never its pupils' responses, which
+    are counted under its service and the class channel in the reports."""
+
     school: str
     sessions: int
-    completed: str  # a count, "c", or "not shown" (fewer than 3 class sessions)
 
 
 class RoundProgress(msgspec.Struct, frozen=True):
-    lines: list[ProgressLine]
-    total_completed: str
-    schools: list[SchoolProgress]
+    issued: list[IssuedLine]
+    period: str
+    period_label: str
+    surveys: list[SurveyProgress]
+    schools: list[SchoolSessions]
+    legend: str
     threshold: int
 
 
@@ -84,8 +104,8 @@ class ClassSessionOut(msgspec.Struct, frozen=True):
     # `completed_shown`: a class is small, and a coordinator watching it knows its pupils
 
     def completed_shown(self, threshold: int) -> str:
-        """The count as staff pages show it ("fewer than N" when small), or "–" before the
-        session opens."""
+        """The count as staff pages show it ("fewer than N" or "N or more", never the
+        number), or "–" before the session opens."""
         return "–" if self.completed is None else operational_count(self.completed, threshold)
 
 

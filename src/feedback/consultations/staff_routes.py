@@ -1,6 +1,7 @@
 """Console pages: the lead's consultation rounds (open, progress, close, closing summary,
 next round, comparison) and schools with their class sessions (lead and coordinators).
-A coordinator's pages show a session's join code once and then only its completed count."""
+A coordinator's pages show a session's join code once and then only whether its completed
+count is under the reporting threshold or not."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
-from feedback.consultations import class_sessions, rounds, schools, summary
+from feedback.consultations import class_sessions, progress, rounds, schools, summary
 from feedback.consultations.models import AGE_BANDS
 from feedback.consultations.schemas import RoundOut
 from feedback.errors import Conflict, FeedbackError, InvalidInput, NotFound
@@ -203,9 +204,7 @@ class RoundsPages(Controller):
         self, db: AsyncSession, staff: Staff, settings: Settings, round_id: int
     ) -> Template:
         found = await rounds.get_round(db, round_id, actor=staff)
-        progress = await rounds.round_progress(
-            db, round_id, actor=staff, threshold=settings.suppression_threshold
-        )
+        shown = await progress.round_progress(db, round_id, actor=staff, settings=settings)
         closing = (
             await summary.closing_summary(db, round_id, actor=staff, settings=settings)
             if found.status == "closed"
@@ -213,7 +212,7 @@ class RoundsPages(Controller):
         )
         return Template(
             "staff/round.html",
-            context={"staff": staff, "round": found, "progress": progress, "closing": closing},
+            context={"staff": staff, "round": found, "progress": shown, "closing": closing},
         )
 
     @get("/{round_id:int}/close", media_type=HTML)

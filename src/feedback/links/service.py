@@ -338,14 +338,13 @@ def _status(batch: LinkBatch, used: int, capacity: int, now: datetime) -> str:
 IN_DATE = "in date"
 
 
-def shown_status(batch: BatchSummary, threshold: int) -> str:
-    """The status as staff pages show it. A batch that holds fewer places than the threshold
-    is "in date" whether or not every place was used: "used up" would say that all of its
-    few known recipients answered, and "live" that not all did, which is what the "fewer
-    than N" used count hides. Larger batches are used up only at or above the threshold,
-    where the count is shown anyway."""
-    capacity = (batch.cap or 0) if batch.kind == "code" else batch.size
-    if capacity < threshold and batch.status in ("live", "used up"):
+def shown_status(batch: BatchSummary) -> str:
+    """The status as staff pages show it: "in date" whether or not every place was used.
+    The used count is shown only as "fewer than N" or "N or more", and "used up" would pin
+    it to the batch's size (as "live" beside "N or more" pins it for a batch of N+1): a
+    small batch's few known recipients would all be known to have answered, and a larger
+    one's exact count would sit beside the reports' figures for the same responses."""
+    if batch.status in ("live", "used up"):
         return IN_DATE
     return batch.status
 

@@ -213,7 +213,7 @@ class LinksPages(Controller):
                 "staff": staff,
                 "batches": batches,
                 "used": {b.batch_id: operational_count(b.used, threshold) for b in batches},
-                "status": {b.batch_id: links.shown_status(b, threshold) for b in batches},
+                "status": {b.batch_id: links.shown_status(b) for b in batches},
                 "threshold": threshold,
                 "revoked": revoked,
             },

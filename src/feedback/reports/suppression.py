@@ -41,8 +41,8 @@ Percentages and means whose base is below the threshold (or hidden) are shown as
 mean is also hidden when any answer count in its column is hidden, because the mean times
 the base is one more sum over the hidden counts. Schools are not an axis of these
 reports (class responses count under the school's service and the `class` channel); a
-round's progress shows a school on its own only once at least 3 class sessions contribute
-(`consultations.rounds.round_progress`).
+round's progress shows its responses from this release only, and per school only how many
+class sessions it opened (`consultations.progress`).
 """
 
 from __future__ import annotations
@@ -73,10 +73,13 @@ def legend(threshold: int) -> str:
 
 
 def operational_count(count: int, threshold: int) -> str:
-    """A count staff pages show about people (links used, texts delivered or refused): at
-    or above the threshold as it is, else "fewer than N", 0 included. A small batch is
-    often handed to people known by name, so a small count says who answered."""
-    return str(count) if count >= threshold else f"fewer than {threshold}"
+    """A count staff pages show about people (links used, a class's completed responses):
+    only which side of the threshold it is on, "fewer than N" (0 included) or "N or more".
+    A small batch is often handed to people known by name, so a small count says who
+    answered; and an exact larger one taken from link or code uses would sit beside the
+    reports' protected figures for the same responses, where the difference between the two
+    gives a hidden count away (issue 21)."""
+    return f"{threshold} or more" if count >= threshold else f"fewer than {threshold}"
 
 
 def primary_hidden(values: Mapping[Node, int], *, threshold: int) -> set[Node]:
