@@ -18,8 +18,8 @@ from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.reports.staff_routes import current_quarter
 from feedback.settings import Settings
 from tests.factories import create_staff
-from tests.outcomes.conftest import Surveys
 from tests.outcomes.test_report import pair_through_the_web
+from tests.support.outcomes import Surveys
 
 Client = AsyncTestClient[Litestar]
 CITED = ["safety_now_change", "helped_cope"]
