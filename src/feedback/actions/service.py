@@ -33,7 +33,6 @@ from feedback.surveys.definition import PublishedSurvey, all_questions
 from feedback.surveys.models import Survey, SurveyVersion
 from feedback.themes.taxonomy import load_taxonomy
 
-DRAFTING_ROLES = ("lead", "service_manager")
 LIMITS = {"title": 200, "you_said": 4000, "we_did": 4000, "simple_summary": 1000}
 
 
@@ -43,20 +42,20 @@ def today() -> date:
 
 
 def _may_draft(staff: Staff, service_id: int) -> None:
-    if staff.role not in DRAFTING_ROLES:
+    if not staff.may_draft_actions:
         raise Forbidden("only the Strategic Lead and service managers work on these records")
     scope = staff.service_scope()
-    if staff.role != "lead" and (scope is None or service_id not in scope):
+    if not staff.is_lead and (scope is None or service_id not in scope):
         raise Forbidden("you may work on records for your own services only")
 
 
 def drafting_scope(staff: Staff) -> tuple[int, ...] | None:
     """Services this person may draft for: every one for the lead, else their own."""
-    return None if staff.role == "lead" else staff.service_ids
+    return None if staff.is_lead else staff.service_ids
 
 
 def _only_lead(staff: Staff, doing: str) -> None:
-    if staff.role != "lead":
+    if not staff.is_lead:
         raise Forbidden(f"only the Strategic Lead may {doing}")
 
 
@@ -209,7 +208,7 @@ async def edit_record(
         record_audit(
             session, "action.edit", actor_id=staff.id, target_type="action", target_id=record.id
         )
-    elif record.state == "submitted" and staff.role != "lead":
+    elif record.state == "submitted" and not staff.is_lead:
         raise Conflict(
             "this record is waiting for approval; ask the Strategic Lead to send it back "
             "to change it"
@@ -320,11 +319,11 @@ async def get_record(session: AsyncSession, staff: Staff, record_id: int) -> Sta
 
 async def list_records(session: AsyncSession, staff: Staff) -> list[StaffRecordOut]:
     """Every record the caller may see (a manager: their services' only), newest first."""
-    if staff.role not in DRAFTING_ROLES:
+    if not staff.may_draft_actions:
         raise Forbidden("only the Strategic Lead and service managers work on these records")
     query = select(ActionRecord).order_by(ActionRecord.id.desc())
     scope = staff.service_scope()
-    if staff.role != "lead":
+    if not staff.is_lead:
         query = query.where(ActionRecord.service_id.in_(scope or ()))
     return await record_views(session, list(await session.scalars(query)))
 

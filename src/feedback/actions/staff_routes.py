@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions import service
 from feedback.actions.models import STATUS_WORDS
 from feedback.actions.schemas import RecordInput, StaffRecordOut
+from feedback.auth.roles import ACTION_DRAFTERS
 from feedback.auth.schemas import Staff
 from feedback.errors import Conflict, Forbidden, InvalidInput
 from feedback.organisations.service import list_boroughs, list_services
@@ -155,7 +156,7 @@ class ProgressForm:
 
 class ActionsPages(Controller):
     path = BASE
-    guards = [requires_role("lead", "service_manager")]
+    guards = [requires_role(*ACTION_DRAFTERS)]
 
     @get("/", media_type=HTML)
     async def records(self, db: AsyncSession, staff: Staff) -> Template:

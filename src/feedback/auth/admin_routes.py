@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.accounts import list_staff
 from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, InvalidInput
 from feedback.web.form_labels import FormLabels
@@ -54,7 +55,7 @@ def audit_csv(events: list[AuditEventOut]) -> str:
 
 class AdminPages(Controller):
     path = "/staff/admin"
-    guards = [requires_role("lead")]
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)
     async def staff_accounts(self, db: AsyncSession, staff: Staff) -> Template:

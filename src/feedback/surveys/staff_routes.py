@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, NotFound
 from feedback.responses import journey
@@ -46,7 +47,7 @@ class SurveysPages(Controller):
             },
         )
 
-    @post("/", media_type=MediaType.HTML, guards=[requires_role("lead")])
+    @post("/", media_type=MediaType.HTML, guards=[requires_role(Role.LEAD)])
     async def publish(
         self,
         db: AsyncSession,
