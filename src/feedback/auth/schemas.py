@@ -36,6 +36,11 @@ class Staff(msgspec.Struct, frozen=True):
         return self.role == Role.LEAD
 
     @property
+    def is_scoped(self) -> bool:
+        """A service manager: the console's figures and lists are of their own services."""
+        return self.role in roles.SCOPED
+
+    @property
     def may_read_reports(self) -> bool:
         return self.role in roles.REPORT_READERS
 
@@ -67,6 +72,11 @@ class StaffOut(msgspec.Struct, frozen=True):
     role: Role
     services: list[str]
     two_factor_enabled: bool
+
+    @property
+    def sees_every_service(self) -> bool:
+        """Leads and analysts read every service, whatever services the account names."""
+        return self.role in roles.ALL_SERVICES
 
 
 class AccountOut(StaffOut, frozen=True):
