@@ -297,6 +297,7 @@ class ActionsPages(Controller):
                     q.id: q.text for q in await service.survey_questions(db, record.survey)
                 },
                 "statuses": STATUS_WORDS,
+                "choices": service.record_choices(staff, record),
                 **REVIEW_FORM.context(problem),
                 "progress": progress or ProgressForm(status=record.status),
             },
