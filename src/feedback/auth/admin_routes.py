@@ -16,7 +16,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.accounts import list_staff
-from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit
+from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit_export
 from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, InvalidInput
@@ -100,8 +100,7 @@ class AdminPages(Controller):
                 },
             )
         if format == "csv":
-            record_audit(db, "audit.export", actor_id=staff.id)
-            await db.commit()
+            await record_audit_export(db, actor_id=staff.id)
             return Response(
                 audit_csv(events),
                 media_type="text/csv",
