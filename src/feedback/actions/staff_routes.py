@@ -155,7 +155,7 @@ class ProgressForm:
 
 
 class ActionsPages(Controller):
-    path = BASE
+    path = "/you-said-we-did"  # under the staff router's /staff: BASE
     guards = [requires_role(*ACTION_DRAFTERS)]
 
     @get("/", media_type=HTML)

@@ -77,7 +77,7 @@ def _disable_page(staff: Staff, account: AccountOut) -> Template:
 
 
 class AccountPages(Controller):
-    path = "/staff/admin/accounts"
+    path = "/admin/accounts"
     guards = [requires_role(Role.LEAD)]
 
     @get("/new", media_type=MediaType.HTML)
@@ -252,7 +252,7 @@ async def _token_revoke_page(db: AsyncSession, staff: Staff, token_id: int) -> T
 
 
 class TokenPages(Controller):
-    path = "/staff/admin/tokens"
+    path = "/admin/tokens"
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)

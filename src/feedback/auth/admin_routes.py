@@ -54,7 +54,7 @@ def audit_csv(events: list[AuditEventOut]) -> str:
 
 
 class AdminPages(Controller):
-    path = "/staff/admin"
+    path = "/admin"
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)

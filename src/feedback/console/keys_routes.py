@@ -35,7 +35,7 @@ class DestroyForm:
 
 
 class KeyPages(Controller):
-    path = "/staff/admin/keys"
+    path = "/admin/keys"
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)

@@ -127,7 +127,7 @@ async def _close_page(db: AsyncSession, staff: Staff, round_id: int) -> Response
 
 
 class RoundsPages(Controller):
-    path = "/staff/consultations"
+    path = "/consultations"
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=HTML)
@@ -243,7 +243,7 @@ class RoundsPages(Controller):
 
 
 class SchoolsPages(Controller):
-    path = "/staff/schools"
+    path = "/schools"
     guards = [requires_role(*SCHOOL_STAFF)]
 
     @get("/", media_type=HTML)

@@ -123,7 +123,7 @@ async def _revoke_page(db: AsyncSession, staff: Staff, batch_id: int) -> Templat
 
 
 class LinksPages(Controller):
-    path = "/staff/links"
+    path = "/links"
     guards = [requires_role(*DISTRIBUTORS)]
 
     @get("/", media_type=MediaType.HTML)

@@ -54,7 +54,7 @@ class RenameForm:
 
 
 class ServicePages(Controller):
-    path = "/staff/admin/services"
+    path = "/admin/services"
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)

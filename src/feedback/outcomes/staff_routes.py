@@ -33,7 +33,7 @@ def outcome_filter(
 
 
 class OutcomePages(Controller):
-    path = "/staff/reports/outcomes"
+    path = "/reports/outcomes"
     guards = [requires_role(*REPORT_READERS)]
 
     @get("/", media_type=MediaType.HTML)

@@ -69,7 +69,7 @@ def download(file: service.ExportFile) -> Response[bytes]:
 
 
 class ReportsPages(Controller):
-    path = "/staff/reports"
+    path = "/reports"
     guards = [requires_role(*REPORT_READERS)]
 
     @get("/", media_type=MediaType.HTML)

@@ -63,7 +63,7 @@ class SendForm:
 
 
 class SmsInvitationPages(Controller):
-    path = BASE
+    path = "/sms"  # under the staff router's /staff: BASE
     guards = [requires_role(*DISTRIBUTORS)]
 
     @get("/", media_type=MediaType.HTML)

@@ -63,7 +63,7 @@ def _placed(draft: drafts.Draft, problems: list[Problem]) -> list[form.PlacedPro
 
 
 class DraftPages(Controller):
-    path = BASE
+    path = "/surveys/drafts"  # under the staff router's /staff: BASE
     guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=HTML)

@@ -30,7 +30,7 @@ MAX_UPLOAD_BYTES = 200_000
 
 
 class SurveysPages(Controller):
-    path = "/staff/surveys"
+    path = "/surveys"
 
     @get("/", media_type=MediaType.HTML)
     async def surveys(self, db: AsyncSession, staff: Staff) -> Template:

@@ -40,7 +40,7 @@ class DecisionForm:
 
 
 class ThemeReviewPages(Controller):
-    path = "/staff/themes/review"
+    path = "/themes/review"
     guards = [requires_role(*THEME_REVIEWERS)]
 
     @get("/", media_type=MediaType.HTML)
