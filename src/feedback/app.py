@@ -90,8 +90,10 @@ def public_router() -> Router:
 
 
 def staff_router() -> Router:
+    """Console pages, every one under /staff (controller paths are relative to it), behind
+    the staff session; its errors are answered as staff pages."""
     return Router(
-        path="/",
+        path="/staff",
         route_handlers=[
             SignInController,
             HomePage,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from feedback.app import create_app
 from feedback.auth.models import StaffUser
+from feedback.auth.roles import Role
 from feedback.crypto.master import load_master_key
 from feedback.crypto.service import rotate_keys
 from feedback.db.engine import create_engine, session_factory
@@ -109,7 +110,9 @@ async def _any_lead(settings: Settings) -> bool:
     try:
         async with session_factory(engine)() as session:
             return (
-                await session.scalar(select(StaffUser.id).where(StaffUser.role == "lead").limit(1))
+                await session.scalar(
+                    select(StaffUser.id).where(StaffUser.role == Role.LEAD.value).limit(1)
+                )
                 is not None
             )
     finally:

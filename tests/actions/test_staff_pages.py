@@ -235,3 +235,21 @@ async def test_a_report_links_to_a_draft_prefilled_with_its_survey_period_and_qu
     assert re.search(r'id="question-felt_believed"[^>]*checked', form.text)
     assert 'value="2026-Q1"' in form.text
     assert re.search(rf'<option value="{SLUG}" selected>', form.text)
+
+
+async def test_a_record_sent_for_approval_offers_its_manager_no_change_link(
+    manager: Client, lead: Client, people: People
+) -> None:
+    """Only the lead may change a record waiting for approval (the service answers anyone
+    else with a conflict), so only the lead is offered the link; approval is theirs too."""
+    record = await _draft(manager, people.own)
+    assert "Change this record" in (await manager.get(record)).text
+    assert await _post(manager, record, f"{record}/submit") == 303
+
+    waiting = await manager.get(record)
+    assert "Change this record" not in waiting.text
+    assert "Send for approval" not in waiting.text
+    assert "Approve and publish" not in waiting.text
+    for_lead = await lead.get(record)
+    assert "Change this record" in for_lead.text
+    assert "Approve and publish" in for_lead.text

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.actions import service
 from feedback.actions.schemas import RecordInput, StaffRecordOut
+from feedback.auth.roles import ACTION_DRAFTERS
 from feedback.auth.schemas import Staff
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
@@ -32,7 +33,7 @@ class ProgressIn(msgspec.Struct, frozen=True):
 class ActionsApi(Controller):
     path = "/actions"
     tags = ["you said, we did"]
-    guards = [requires_role("lead", "service_manager")]
+    guards = [requires_role(*ACTION_DRAFTERS)]
 
     @get("/")
     async def list_records(self, db: AsyncSession, staff: Staff) -> list[StaffRecordOut]:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions.schemas import Evidence, EvidenceLine, EvidenceOutcome, EvidenceQuestion
 from feedback.auth.accounts import as_staff
 from feedback.auth.models import StaffUser
+from feedback.auth.roles import REPORT_READERS, Role
 from feedback.auth.schemas import Staff
 from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.reports.schemas import QuestionReport, ReportFilter
@@ -28,8 +29,6 @@ from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED
 from feedback.reports.themes import theme_report
 from feedback.settings import Settings
-
-REPORT_READER_ROLES = ("lead", "analyst", "service_manager")
 
 
 async def take_evidence(
@@ -119,13 +118,14 @@ async def _covering_readers(session: AsyncSession, approver: Staff, service_id: 
     alone = Staff(
         id=approver.id,
         email=approver.email,
-        role="service_manager",
+        role=Role.SERVICE_MANAGER,
         service_ids=(service_id,),
         two_factor_enabled=approver.two_factor_enabled,
     )
     users = await session.scalars(
         select(StaffUser).where(
-            StaffUser.is_active.is_(True), StaffUser.role.in_(REPORT_READER_ROLES)
+            StaffUser.is_active.is_(True),
+            StaffUser.role.in_([role.value for role in REPORT_READERS]),
         )
     )
     readers = [approver, alone, *(as_staff(user) for user in users)]

@@ -121,6 +121,15 @@ class StaffRecordOut(RecordOut, frozen=True, kw_only=True):
     review_comment: str | None
 
 
+class RecordChoices(msgspec.Struct, frozen=True):
+    """What the console offers on a record's page: each flag is the rule the service itself
+    applies (`actions.service.may_edit`, ...), so a button is shown only where it works."""
+
+    may_edit: bool
+    may_submit: bool
+    may_approve: bool  # approve, or send back
+
+
 class RecordPage(msgspec.Struct, frozen=True):
     total: int
     limit: int
@@ -145,6 +154,7 @@ __all__ = [
     "ProgressOut",
     "PublicFilter",
     "QuestionChoice",
+    "RecordChoices",
     "RecordInput",
     "RecordOut",
     "RecordPage",

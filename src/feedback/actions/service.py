@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions.evidence import take_evidence
 from feedback.actions.models import STATUSES, ActionProgress, ActionRecord, ActionRevision
 from feedback.actions.public import PUBLISHED, record_views
-from feedback.actions.schemas import QuestionChoice, RecordInput, StaffRecordOut
+from feedback.actions.schemas import QuestionChoice, RecordChoices, RecordInput, StaffRecordOut
 from feedback.auth.audit import record_audit
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
@@ -34,7 +34,6 @@ from feedback.surveys.definition import PublishedSurvey, all_questions
 from feedback.surveys.models import Survey, SurveyVersion
 from feedback.themes.taxonomy import load_taxonomy
 
-DRAFTING_ROLES = ("lead", "service_manager")
 LIMITS = {"title": 200, "you_said": 4000, "we_did": 4000, "simple_summary": 1000}
 
 
@@ -44,20 +43,44 @@ def today() -> date:
 
 
 def _may_draft(staff: Staff, service_id: int) -> None:
-    if staff.role not in DRAFTING_ROLES:
+    if not staff.may_draft_actions:
         raise Forbidden("only the Strategic Lead and service managers work on these records")
     scope = staff.service_scope()
-    if staff.role != "lead" and (scope is None or service_id not in scope):
+    if not staff.is_lead and (scope is None or service_id not in scope):
         raise Forbidden("you may work on records for your own services only")
 
 
 def drafting_scope(staff: Staff) -> tuple[int, ...] | None:
     """Services this person may draft for: every one for the lead, else their own."""
-    return None if staff.role == "lead" else staff.service_ids
+    return None if staff.is_lead else staff.service_ids
+
+
+def may_edit(staff: Staff, state: str) -> bool:
+    """A draft is changed by whoever drafts for its service; once sent for approval or
+    published, only by the lead (who may also send it back to its drafter)."""
+    return state == "draft" or staff.is_lead
+
+
+def may_submit(state: str) -> bool:
+    return state == "draft"
+
+
+def may_approve(staff: Staff, state: str) -> bool:
+    """Approving (publishing) and sending back are the lead's, for a record sent to them."""
+    return state == "submitted" and staff.is_lead
+
+
+def record_choices(staff: Staff, record: StaffRecordOut) -> RecordChoices:
+    """What this person may do next with a record they can see."""
+    return RecordChoices(
+        may_edit=may_edit(staff, record.state),
+        may_submit=may_submit(record.state),
+        may_approve=may_approve(staff, record.state),
+    )
 
 
 def _only_lead(staff: Staff, doing: str) -> None:
-    if staff.role != "lead":
+    if not staff.is_lead:
         raise Forbidden(f"only the Strategic Lead may {doing}")
 
 
@@ -192,8 +215,14 @@ async def edit_record(
     record = await _load(session, staff, record_id)
     _may_draft(staff, data.service_id)
     values = await _checked(session, data)
+    if not may_edit(staff, record.state):
+        if record.state == PUBLISHED:
+            raise Forbidden("only the Strategic Lead may change a published record")
+        raise Conflict(
+            "this record is waiting for approval; ask the Strategic Lead to send it back "
+            "to change it"
+        )
     if record.state == PUBLISHED:
-        _only_lead(staff, "change a published record")
         if values["service_id"] != record.service_id or values["survey_slug"] != record.survey_slug:
             raise InvalidInput(
                 "a published record keeps its service and survey", field="service_id"
@@ -217,11 +246,6 @@ async def edit_record(
         record_audit(
             session, "action.edit", actor_id=staff.id, target_type="action", target_id=record.id
         )
-    elif record.state == "submitted" and staff.role != "lead":
-        raise Conflict(
-            "this record is waiting for approval; ask the Strategic Lead to send it back "
-            "to change it"
-        )
     for field, value in values.items():
         setattr(record, field, value)
     await session.commit()
@@ -236,7 +260,7 @@ def _shown(value: object) -> str:
 
 async def submit_record(session: AsyncSession, staff: Staff, record_id: int) -> StaffRecordOut:
     record = await _load(session, staff, record_id)
-    if record.state != "draft":
+    if not may_submit(record.state):
         raise Conflict("only a draft can be sent for approval")
     record.state = "submitted"
     record_audit(
@@ -252,7 +276,7 @@ async def approve_record(
     """Publish: the evidence is taken now from the protected reports and never again."""
     _only_lead(staff, "approve records")
     record = await _load(session, staff, record_id)
-    if record.state != "submitted":
+    if not may_approve(staff, record.state):
         raise Conflict("only a record sent for approval can be approved")
     day = today()
     evidence = await take_evidence(
@@ -287,7 +311,7 @@ async def send_back(
 ) -> StaffRecordOut:
     _only_lead(staff, "send records back")
     record = await _load(session, staff, record_id)
-    if record.state != "submitted":
+    if not may_approve(staff, record.state):
         raise Conflict("only a record sent for approval can be sent back")
     cleaned = comment.strip()
     if not cleaned:
@@ -329,11 +353,11 @@ async def get_record(session: AsyncSession, staff: Staff, record_id: int) -> Sta
 
 async def list_records(session: AsyncSession, staff: Staff) -> list[StaffRecordOut]:
     """Every record the caller may see (a manager: their services' only), newest first."""
-    if staff.role not in DRAFTING_ROLES:
+    if not staff.may_draft_actions:
         raise Forbidden("only the Strategic Lead and service managers work on these records")
     query = select(ActionRecord).order_by(ActionRecord.id.desc())
     scope = staff.service_scope()
-    if staff.role != "lead":
+    if not staff.is_lead:
         query = query.where(ActionRecord.service_id.in_(scope or ()))
     return await record_views(session, list(await session.scalars(query)))
 
@@ -372,6 +396,10 @@ __all__ = [
     "edit_record",
     "get_record",
     "list_records",
+    "may_approve",
+    "may_edit",
+    "may_submit",
+    "record_choices",
     "send_back",
     "submit_record",
     "survey_questions",

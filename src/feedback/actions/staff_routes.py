@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.actions import service
 from feedback.actions.models import STATUS_WORDS
 from feedback.actions.schemas import RecordInput, StaffRecordOut
+from feedback.auth.roles import ACTION_DRAFTERS
 from feedback.auth.schemas import Staff
 from feedback.errors import Conflict, Forbidden, InvalidInput
 from feedback.organisations.service import list_boroughs, list_services
@@ -160,8 +161,8 @@ class ProgressForm:
 
 
 class ActionsPages(Controller):
-    path = BASE
-    guards = [requires_role("lead", "service_manager")]
+    path = "/you-said-we-did"  # under the staff router's /staff: BASE
+    guards = [requires_role(*ACTION_DRAFTERS)]
 
     @get("/", media_type=HTML)
     async def records(self, db: AsyncSession, staff: Staff) -> Template:
@@ -302,6 +303,7 @@ class ActionsPages(Controller):
                     q.id: q.text for q in await service.survey_questions(db, record.survey)
                 },
                 "statuses": STATUS_WORDS,
+                "choices": service.record_choices(staff, record),
                 **REVIEW_FORM.context(problem),
                 "progress": progress or ProgressForm(status=record.status),
             },

@@ -15,7 +15,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth import accounts, password_links
-from feedback.auth.models import ROLES
+from feedback.auth.roles import ROLES, Role
 from feedback.auth.schemas import AccountOut, Staff
 from feedback.errors import FeedbackError, Forbidden, NotFound
 from feedback.organisations.service import list_services
@@ -30,7 +30,7 @@ FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 @dataclass
 class AccountForm:
     email: str = ""
-    role: str = "service_manager"
+    role: str = Role.SERVICE_MANAGER.value
     services: list[str] | str = field(default_factory=list)  # one ticked box arrives as str
 
     @property
@@ -77,8 +77,8 @@ def _disable_page(staff: Staff, account: AccountOut) -> Template:
 
 
 class AccountPages(Controller):
-    path = "/staff/admin/accounts"
-    guards = [requires_role("lead")]
+    path = "/admin/accounts"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/new", media_type=MediaType.HTML)
     async def new(self, db: AsyncSession, staff: Staff) -> Template:
@@ -252,8 +252,8 @@ async def _token_revoke_page(db: AsyncSession, staff: Staff, token_id: int) -> T
 
 
 class TokenPages(Controller):
-    path = "/staff/admin/tokens"
-    guards = [requires_role("lead")]
+    path = "/admin/tokens"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)
     async def tokens(self, db: AsyncSession, staff: Staff) -> Template:

@@ -9,17 +9,17 @@ import msgspec
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth import roles
 from feedback.auth.audit import record_audit
 from feedback.auth.errors import AccountExists, AuthError
-from feedback.auth.models import ROLES, ApiToken, StaffSession, StaffUser
+from feedback.auth.models import ApiToken, StaffSession, StaffUser
 from feedback.auth.passwords import UNUSABLE_PASSWORD, check_password_policy, hash_password
-from feedback.auth.schemas import ALL_SERVICES_ROLES, AccountOut, ApiTokenOut, Staff, StaffOut
+from feedback.auth.roles import ROLES, Role
+from feedback.auth.schemas import AccountOut, ApiTokenOut, Staff, StaffOut
 from feedback.auth.totp import hash_code
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.organisations.service import find_services
-
-SCOPED_ROLES = frozenset({"service_manager"})
 
 
 def normalise_email(email: str) -> str:
@@ -43,14 +43,14 @@ async def create_user(
     With no password the account cannot sign in until its person sets one through a
     one-time link (feedback.auth.password_links)."""
     email = normalise_email(email)
-    _check_role(role, service_names)
+    known = _check_role(role, service_names)
     if password is not None:
         check_password_policy(password)
     if await session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise AccountExists(f"an account for {email} already exists")
     services = await find_services(session, service_names) if service_names else []
     password_hash = UNUSABLE_PASSWORD if password is None else await hash_password(password)
-    user = StaffUser(email=email, role=role, password_hash=password_hash)
+    user = StaffUser(email=email, role=known.value, password_hash=password_hash)
     user.services = services
     session.add(user)
     await session.flush()
@@ -59,11 +59,12 @@ async def create_user(
     return staff_out(user)
 
 
-def _check_role(role: str, service_names: Sequence[str]) -> None:
+def _check_role(role: str, service_names: Sequence[str]) -> Role:
     if role not in ROLES:
         raise InvalidInput(f"must be one of {', '.join(ROLES)}", field="role")
-    if role in SCOPED_ROLES and not service_names:
+    if role in roles.SCOPED and not service_names:
         raise InvalidInput("a service manager needs at least one service", field="service")
+    return Role(role)
 
 
 async def account_by_email(session: AsyncSession, email: str) -> StaffUser:
@@ -92,10 +93,10 @@ async def change_role(
     so any services given to them are dropped rather than kept as a misleading scope."""
     user = await account_by_email(session, email)
     _not_yourself(user, actor_id, "change the role of")
-    _check_role(role, service_names)
-    names = () if role in ALL_SERVICES_ROLES else service_names
+    known = _check_role(role, service_names)
+    names = () if known in roles.ALL_SERVICES else service_names
     user.services = await find_services(session, names) if names else []
-    user.role = role
+    user.role = known.value
     record_audit(
         session, "staff.change_role", actor_id=actor_id, target_type="staff", target_id=user.id
     )
@@ -189,7 +190,7 @@ def as_staff(user: StaffUser) -> Staff:
     return Staff(
         id=user.id,
         email=user.email,
-        role=user.role,
+        role=Role(user.role),
         service_ids=tuple(service.id for service in user.services),
         two_factor_enabled=user.totp_confirmed_at is not None,
     )
@@ -199,7 +200,7 @@ def staff_out(user: StaffUser) -> StaffOut:
     return StaffOut(
         id=user.id,
         email=user.email,
-        role=user.role,
+        role=Role(user.role),
         services=[service.name for service in user.services],
         two_factor_enabled=user.totp_confirmed_at is not None,
     )

@@ -16,7 +16,8 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.accounts import list_staff
-from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit
+from feedback.auth.audit import AuditEventOut, list_audit_events, record_audit_export
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, InvalidInput
 from feedback.web.form_labels import FormLabels
@@ -53,8 +54,8 @@ def audit_csv(events: list[AuditEventOut]) -> str:
 
 
 class AdminPages(Controller):
-    path = "/staff/admin"
-    guards = [requires_role("lead")]
+    path = "/admin"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)
     async def staff_accounts(self, db: AsyncSession, staff: Staff) -> Template:
@@ -99,8 +100,7 @@ class AdminPages(Controller):
                 },
             )
         if format == "csv":
-            record_audit(db, "audit.export", actor_id=staff.id)
-            await db.commit()
+            await record_audit_export(db, actor_id=staff.id)
             return Response(
                 audit_csv(events),
                 media_type="text/csv",

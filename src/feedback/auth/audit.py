@@ -30,6 +30,12 @@ def record_audit(
     )
 
 
+async def record_audit_export(session: AsyncSession, *, actor_id: int) -> None:
+    """A download of the audit log is itself audited, and kept even if nothing else commits."""
+    record_audit(session, "audit.export", actor_id=actor_id)
+    await session.commit()
+
+
 class AuditEventOut(msgspec.Struct, frozen=True):
     at: datetime
     actor: str | None

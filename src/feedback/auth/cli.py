@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from feedback.auth import accounts, password_links
-from feedback.auth.models import ROLES
+from feedback.auth import accounts, password_links, roles
+from feedback.auth.roles import ROLES
 from feedback.cli_support import load_settings, reports_errors, run_with_session
 from feedback.errors import InvalidInput
 from feedback.settings import Settings
@@ -71,7 +71,7 @@ def _prompt_for_password() -> str:
 
 def _require_service_for_scoped_role(role: str, services: tuple[str, ...]) -> None:
     """Name the command-line option, not the form field, before asking for a password."""
-    if role in accounts.SCOPED_ROLES and not services:
+    if role in roles.SCOPED and not services:
         raise InvalidInput("--service: a service manager needs at least one service")
 
 

@@ -17,10 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from feedback.auth.roles import ROLES
 from feedback.db.base import Base, UTCDateTime, utc_now
 from feedback.organisations.models import Service
-
-ROLES = ("lead", "service_manager", "school_coordinator", "analyst")
 
 staff_user_services = Table(
     "staff_user_services",

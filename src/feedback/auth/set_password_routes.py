@@ -42,7 +42,7 @@ def _dead(error: AuthError) -> Template:
 
 
 class SetPasswordPage(Controller):
-    path = password_links.SET_PASSWORD_PATH
+    path = "/set-password"  # under the staff router's /staff: SET_PASSWORD_PATH
 
     @get("/", media_type=MediaType.HTML, opt=ANONYMOUS)
     async def form(self, db: AsyncSession, token: str = "") -> Template:

@@ -21,7 +21,7 @@ from feedback.auth.audit import record_audit
 from feedback.auth.errors import AuthError, TooManyAttempts
 from feedback.auth.models import RecoveryCode, SignInFailure, StaffSession, StaffUser
 from feedback.auth.passwords import hash_password, needs_rehash, verify_password
-from feedback.auth.schemas import TWO_FACTOR_REQUIRED_ROLES, PasswordSignIn, Staff, TwoFactorSetup
+from feedback.auth.schemas import PasswordSignIn, Staff, TwoFactorSetup
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput
 
@@ -233,7 +233,7 @@ async def verify_second_factor(
 
 async def skip_two_factor(session: AsyncSession, view: SessionView) -> str:
     """Roles that need not use two factors may carry on without; the session id still changes."""
-    if view.staff.role in TWO_FACTOR_REQUIRED_ROLES or view.staff.two_factor_enabled:
+    if view.staff.must_use_two_factor or view.staff.two_factor_enabled:
         raise Forbidden("Your role must sign in with two-factor authentication.")
     new_secret = await _rotate_session(session, view, two_factor_done=True)
     await session.commit()

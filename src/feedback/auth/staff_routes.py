@@ -71,7 +71,7 @@ def _throttled(error: TooManyAttempts, template: str, context: dict[str, Any]) -
 
 
 class SignInController(Controller):
-    path = "/staff"
+    path = "/"
 
     @get("/sign-in", opt={"sign_in_stage": "anonymous"})
     async def sign_in_page(self) -> Template:

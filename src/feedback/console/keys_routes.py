@@ -17,6 +17,7 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.crypto import service as keys
 from feedback.crypto.master import load_master_keys
@@ -34,8 +35,8 @@ class DestroyForm:
 
 
 class KeyPages(Controller):
-    path = "/staff/admin/keys"
-    guards = [requires_role("lead")]
+    path = "/admin/keys"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)
     async def keys(self, db: AsyncSession, staff: Staff, settings: Settings) -> Template:

@@ -40,7 +40,7 @@ class HomeFigures(msgspec.Struct, frozen=True):
 
 async def home_for(session: AsyncSession, staff: Staff, settings: Settings) -> HomeFigures:
     to_dos = await _expiring_links(session, staff)
-    if staff.role == "lead":
+    if staff.is_lead:
         to_dos = await _setup_gaps(session, settings) + to_dos
         to_dos = await _awaiting_approval(session) + to_dos
     return HomeFigures(

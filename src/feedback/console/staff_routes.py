@@ -13,7 +13,7 @@ from feedback.settings import Settings
 
 
 class HomePage(Controller):
-    path = "/staff"
+    path = "/"
 
     @get("/", media_type=MediaType.HTML)
     async def home(self, db: AsyncSession, staff: Staff, settings: Settings) -> Template:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.consultations.models import ClassSession, School, round_schools, round_services
 from feedback.consultations.rounds import get_round, require_lead
@@ -37,7 +38,7 @@ from feedback.settings import Settings
 
 # The operator at the command line acts with the lead's rights (`consultations.cli`), so
 # reads the lead's release: every service, nothing narrower than the report pages offer.
-OPERATOR = Staff(id=0, email="operator", role="lead", service_ids=(), two_factor_enabled=True)
+OPERATOR = Staff(id=0, email="operator", role=Role.LEAD, service_ids=(), two_factor_enabled=True)
 
 
 async def round_progress(

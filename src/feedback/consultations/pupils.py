@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.consultations.models import UNDER_13_BANDS, ClassSession, ConsultationRound
 from feedback.links.models import JoinCode, Link, LinkBatch
-from feedback.responses.journey import SurveyForRespondent
+from feedback.links.schemas import Entry
+from feedback.responses.journey import SurveyForRespondent, latest_version_id
 from feedback.surveys.definition import FreeText
 
 _CODES = cast(Table, JoinCode.__table__)
@@ -75,6 +76,13 @@ async def pinned_version_id(session: AsyncSession, kind: str, entry_id: int) -> 
     connection = await session.connection()
     found = await connection.scalar(statement, {"entry_id": entry_id})
     return int(found) if found is not None else None
+
+
+async def version_for_entry(session: AsyncSession, entry: Entry) -> int:
+    """The survey version a respondent entering here answers: the version its round pinned
+    (so a round's respondents all answer the same questions), else the latest published."""
+    pinned = await pinned_version_id(session, entry.kind, entry.entry_id)
+    return pinned or await latest_version_id(session, entry.survey_id)
 
 
 async def round_purpose(session: AsyncSession, kind: str, digest: str) -> str | None:

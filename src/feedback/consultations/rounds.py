@@ -36,7 +36,7 @@ MAXIMUM_TITLE = 200
 
 def require_lead(actor: Staff | None) -> None:
     """Rounds are the Strategic Lead's; None is the operator at the command line."""
-    if actor is not None and actor.role != "lead":
+    if actor is not None and not actor.is_lead:
         raise Forbidden("Only the Strategic Lead can run consultation rounds.")
 
 

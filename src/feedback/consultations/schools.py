@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback import clock
 from feedback.auth.audit import record_audit
 from feedback.auth.models import StaffUser
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.consultations.models import (
     ConsultationRound,
@@ -54,7 +55,7 @@ async def add_school(
         raise Conflict(f"a school named {name!r} already exists", field="name")
     emails = [e.strip().lower() for e in coordinator_emails if e.strip()]
     users = list(await session.scalars(select(StaffUser).where(StaffUser.email.in_(emails))))
-    wrong = sorted(set(emails) - {u.email for u in users if u.role == "school_coordinator"})
+    wrong = sorted(set(emails) - {u.email for u in users if u.role == Role.SCHOOL_COORDINATOR})
     if wrong:
         raise InvalidInput(
             f"no school coordinator account {', '.join(wrong)}", field="coordinators"
@@ -85,9 +86,9 @@ async def add_school(
 
 async def _my_school_ids(session: AsyncSession, actor: Staff | None) -> list[int] | None:
     """None for the lead or the operator (every school); a coordinator's own schools."""
-    if actor is None or actor.role == "lead":
+    if actor is None or actor.is_lead:
         return None
-    if actor.role != "school_coordinator":
+    if actor.role != Role.SCHOOL_COORDINATOR:
         raise Forbidden("Only school coordinators and the Strategic Lead manage schools.")
     return list(
         await session.scalars(

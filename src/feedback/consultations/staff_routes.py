@@ -12,6 +12,7 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import SCHOOL_STAFF, Role
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
 from feedback.consultations import class_sessions, progress, rounds, schools, summary
@@ -127,8 +128,8 @@ async def _close_page(db: AsyncSession, staff: Staff, round_id: int) -> Response
 
 
 class RoundsPages(Controller):
-    path = "/staff/consultations"
-    guards = [requires_role("lead")]
+    path = "/consultations"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=HTML)
     async def index(self, db: AsyncSession, staff: Staff) -> Template:
@@ -241,8 +242,8 @@ class RoundsPages(Controller):
 
 
 class SchoolsPages(Controller):
-    path = "/staff/schools"
-    guards = [requires_role("lead", "school_coordinator")]
+    path = "/schools"
+    guards = [requires_role(*SCHOOL_STAFF)]
 
     @get("/", media_type=HTML)
     async def index(self, db: AsyncSession, staff: Staff) -> Template:
@@ -272,7 +273,7 @@ class SchoolsPages(Controller):
     async def _index(
         db: AsyncSession, staff: Staff, form: Form, error: FeedbackError | None, status: int = 200
     ) -> Template:
-        lead = staff.role == "lead"
+        lead = staff.is_lead
         return Template(
             "staff/schools.html",
             status_code=status,

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import DISTRIBUTORS
 from feedback.auth.schemas import Staff
 from feedback.links import service as links
 from feedback.links.schemas import LinkBatchOut
@@ -29,7 +30,7 @@ class NewLinks(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class LinksApi(Controller):
     path = "/"
     tags = ["links"]
-    guards = [requires_role("lead", "service_manager")]
+    guards = [requires_role(*DISTRIBUTORS)]
 
     @post("/links", status_code=201)
     async def create(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback import clock
 from feedback.auth.audit import record_audit
+from feedback.auth.roles import LINK_REVOKERS
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
 from feedback.db.base import utc_now
@@ -311,7 +312,7 @@ async def revoke_batch(session: AsyncSession, batch_id: int, *, actor: Staff) ->
     scope = actor.service_scope()
     if batch is None or (scope is not None and batch.service_id not in scope):
         raise NotFound("no such batch")
-    if actor.role not in ("lead", "service_manager", "school_coordinator"):
+    if actor.role not in LINK_REVOKERS:
         raise Forbidden("Your role cannot revoke links.")
     batch.revoked_at = batch.revoked_at or utc_now()
     record_audit(

@@ -14,6 +14,7 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import DISTRIBUTORS
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, InvalidInput, NotFound
 from feedback.links import service as links
@@ -122,8 +123,8 @@ async def _revoke_page(db: AsyncSession, staff: Staff, batch_id: int) -> Templat
 
 
 class LinksPages(Controller):
-    path = "/staff/links"
-    guards = [requires_role("lead", "service_manager")]
+    path = "/links"
+    guards = [requires_role(*DISTRIBUTORS)]
 
     @get("/", media_type=MediaType.HTML)
     async def form(self, db: AsyncSession, staff: Staff, kind: str = "link") -> Template:

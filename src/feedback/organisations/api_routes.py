@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import NotFound
 from feedback.organisations import service as organisations
@@ -46,7 +47,7 @@ class OrganisationsApi(Controller):
             raise NotFound("no such service")
         return found[0]
 
-    @post("/services", guards=[requires_role("lead")], status_code=201)
+    @post("/services", guards=[requires_role(Role.LEAD)], status_code=201)
     async def add_service(self, db: AsyncSession, staff: Staff, data: NewService) -> ServiceOut:
         return await organisations.add_service(
             db, data.name, boroughs=data.boroughs, actor_id=staff.id

@@ -15,6 +15,7 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, NotFound
 from feedback.organisations import service as organisations
@@ -53,8 +54,8 @@ class RenameForm:
 
 
 class ServicePages(Controller):
-    path = "/staff/admin/services"
-    guards = [requires_role("lead")]
+    path = "/admin/services"
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=MediaType.HTML)
     async def services(self, db: AsyncSession, staff: Staff) -> Template:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from litestar import Controller, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
 from feedback.outcomes.quarterly_return import quarterly_return
 from feedback.outcomes.report import outcome_report
 from feedback.outcomes.schemas import OutcomeReport, QuarterlyReturn
 from feedback.outcomes.staff_routes import outcome_filter
-from feedback.reports.staff_routes import REPORT_ROLES, current_quarter
+from feedback.reports.staff_routes import current_quarter
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
@@ -19,7 +20,7 @@ from feedback.web.guards import requires_role
 class OutcomesApi(Controller):
     path = "/reports/outcomes"
     tags = ["reports"]
-    guards = [requires_role(*REPORT_ROLES)]
+    guards = [requires_role(*REPORT_READERS)]
 
     @get("/")
     async def report(

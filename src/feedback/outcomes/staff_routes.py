@@ -8,12 +8,13 @@ from litestar import Controller, MediaType, Response, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
 from feedback.organisations.service import list_services
 from feedback.outcomes.quarterly_return import export_return, quarterly_return
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.staff_routes import BOROUGHS, REPORT_ROLES, current_quarter, download
+from feedback.reports.staff_routes import BOROUGHS, current_quarter, download
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
@@ -32,8 +33,8 @@ def outcome_filter(
 
 
 class OutcomePages(Controller):
-    path = "/staff/reports/outcomes"
-    guards = [requires_role(*REPORT_ROLES)]
+    path = "/reports/outcomes"
+    guards = [requires_role(*REPORT_READERS)]
 
     @get("/", media_type=MediaType.HTML)
     async def report(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from litestar import Controller, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
 from feedback.reports import service
 from feedback.reports.schemas import QuestionComparison, ReportableSurvey, SurveyReport
-from feedback.reports.staff_routes import REPORT_ROLES, download, report_filter
+from feedback.reports.staff_routes import download, report_filter
 from feedback.reports.themes import ThemeReport, theme_report
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
@@ -17,7 +18,7 @@ from feedback.web.guards import requires_role
 class ReportsApi(Controller):
     path = "/reports"
     tags = ["reports"]
-    guards = [requires_role(*REPORT_ROLES)]
+    guards = [requires_role(*REPORT_READERS)]
 
     @get("/surveys")
     async def surveys(self, db: AsyncSession) -> list[ReportableSurvey]:

@@ -38,7 +38,6 @@ from feedback.themes.models import ThemeTag
 from feedback.themes.opening import open_response
 from feedback.themes.redaction import redact
 
-QUOTE_ROLES = ("lead", "analyst")
 QUOTES_SHOWN = 3
 QUOTE_ORDER_PURPOSE = "quote-order"
 SHOWN_NOTE = (
@@ -93,7 +92,7 @@ async def theme_quotes(
 ) -> ThemeQuotes:
     """QUOTES_SHOWN redacted answers tagged with `theme` in the period and group, or none
     (see the module), for lead and analyst only."""
-    if staff.role not in QUOTE_ROLES:
+    if not staff.may_read_quotes:
         raise Forbidden("quotes are for the lead and analysts only")
     report = await theme_report(session, staff, slug, filters=filters, settings=settings)
     line = next((line for line in report.themes if line.option == theme), None)
@@ -185,4 +184,4 @@ def _tagged(
     return query
 
 
-__all__ = ["QUOTE_ROLES", "QUOTES_SHOWN", "ThemeQuotes", "quote_order", "theme_quotes"]
+__all__ = ["QUOTES_SHOWN", "ThemeQuotes", "quote_order", "theme_quotes"]

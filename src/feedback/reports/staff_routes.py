@@ -9,6 +9,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback import clock
+from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
 from feedback.errors import InvalidInput
@@ -16,13 +17,12 @@ from feedback.organisations.service import list_services
 from feedback.reports import service
 from feedback.reports.board_pack import board_pack, export_board_pack
 from feedback.reports.charts import bar_chart, line_chart
-from feedback.reports.quotes import QUOTE_ROLES, QUOTES_SHOWN, theme_quotes
+from feedback.reports.quotes import QUOTES_SHOWN, theme_quotes
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.themes import theme_report
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
-REPORT_ROLES = ("lead", "analyst", "service_manager")
 BOROUGHS = ("hammersmith-fulham", "kensington-chelsea", "westminster", "multiple")
 CHANNELS = ("web", "sms", "class", "poster")
 
@@ -69,8 +69,8 @@ def download(file: service.ExportFile) -> Response[bytes]:
 
 
 class ReportsPages(Controller):
-    path = "/staff/reports"
-    guards = [requires_role(*REPORT_ROLES)]
+    path = "/reports"
+    guards = [requires_role(*REPORT_READERS)]
 
     @get("/", media_type=MediaType.HTML)
     async def surveys(self, db: AsyncSession, staff: Staff) -> Template:
@@ -258,7 +258,7 @@ class ReportsPages(Controller):
                 "boroughs": BOROUGHS,
                 "channels": CHANNELS,
                 "threshold": settings.suppression_threshold,
-                "may_quote": staff.role in QUOTE_ROLES,
+                "may_quote": staff.may_read_quotes,
                 "quotes_shown": QUOTES_SHOWN,
             },
         )

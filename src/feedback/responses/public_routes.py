@@ -67,9 +67,7 @@ async def _start_entry(
     db: AsyncSession, kind: str, digest: str, master_key: bytes, settings: Settings
 ) -> Response[Any]:
     entry = await links.redeem_digest(db, kind, digest)
-    version_id = await pupils.pinned_version_id(
-        db, kind, entry.entry_id
-    ) or await journey.latest_version_id(db, entry.survey_id)
+    version_id = await pupils.version_for_entry(db, entry)
     cookie = EntryCookie(kind=kind, digest=digest, survey_version_id=version_id)
     return _secure(settings, _with_entry(Redirect("/s", status_code=303), master_key, cookie))
 

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import DISTRIBUTORS
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
 from feedback.queue import JobQueue
@@ -34,7 +35,7 @@ class NewInvitations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class SmsInvitationsApi(Controller):
     path = "/sms"
     tags = ["sms"]
-    guards = [requires_role("lead", "service_manager")]
+    guards = [requires_role(*DISTRIBUTORS)]
 
     @post("/invitations", status_code=202)
     async def invite(

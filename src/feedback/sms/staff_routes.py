@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import DISTRIBUTORS
 from feedback.auth.schemas import Staff
 from feedback.errors import FeedbackError, InvalidInput, NotFound
 from feedback.organisations.service import list_services
@@ -62,8 +63,8 @@ class SendForm:
 
 
 class SmsInvitationPages(Controller):
-    path = BASE
-    guards = [requires_role("lead", "service_manager")]
+    path = "/sms"  # under the staff router's /staff: BASE
+    guards = [requires_role(*DISTRIBUTORS)]
 
     @get("/", media_type=MediaType.HTML)
     async def form(self, db: AsyncSession, staff: Staff) -> Template:

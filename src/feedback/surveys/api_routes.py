@@ -8,6 +8,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.surveys import service
 from feedback.surveys.publishing import CONTENT_ROOT
@@ -54,7 +55,7 @@ class SurveysApi(Controller):
         """`?old=1&new=2`: what changed from one version to another."""
         return await service.diff_versions(db, slug, old, new)
 
-    @post("/", guards=[requires_role("lead")])
+    @post("/", guards=[requires_role(Role.LEAD)])
     async def publish(
         self, db: AsyncSession, staff: Staff, data: SurveyDocument
     ) -> Response[PublishOutcome]:

@@ -14,6 +14,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.errors import NotFound
 from feedback.responses import journey
@@ -62,8 +63,8 @@ def _placed(draft: drafts.Draft, problems: list[Problem]) -> list[form.PlacedPro
 
 
 class DraftPages(Controller):
-    path = BASE
-    guards = [requires_role("lead")]
+    path = "/surveys/drafts"  # under the staff router's /staff: BASE
+    guards = [requires_role(Role.LEAD)]
 
     @get("/", media_type=HTML)
     async def drafts_page(self, db: AsyncSession, staff: Staff) -> Template:

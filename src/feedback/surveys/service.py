@@ -172,6 +172,18 @@ async def get_version(session: AsyncSession, slug: str, number: int) -> SurveyVe
     return SurveyVersionDetail(version=_version_out(slug, version, notice), survey=_decode(version))
 
 
+async def version_id(session: AsyncSession, slug: str, number: int) -> int:
+    """The id of a published version, for pages that load it by id (the respondent preview)."""
+    found = await session.scalar(
+        select(SurveyVersion.id)
+        .join(Survey, Survey.id == SurveyVersion.survey_id)
+        .where(Survey.slug == slug, SurveyVersion.number == number)
+    )
+    if found is None:
+        raise NotFound(f"no version {number} of {slug}")
+    return found
+
+
 async def diff_versions(session: AsyncSession, slug: str, old: int, new: int) -> SurveyDiff:
     before = await get_version(session, slug, old)
     after = await get_version(session, slug, new)
@@ -226,4 +238,5 @@ __all__ = [
     "publish_survey_document",
     "publish_surveys",
     "validate_surveys",
+    "version_id",
 ]

@@ -11,18 +11,17 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
-from feedback.errors import FeedbackError, NotFound
+from feedback.errors import FeedbackError
 from feedback.responses import journey
 from feedback.responses.form_view import build_form
 from feedback.surveys import drafts, service
 from feedback.surveys.core import load_core
 from feedback.surveys.definition import question_type
 from feedback.surveys.errors import SurveyInvalid
-from feedback.surveys.models import Survey, SurveyVersion
 from feedback.surveys.publishing import CONTENT_ROOT, SurveySource, prepare
 from feedback.surveys.schemas import ValidationReport
 from feedback.web.guards import requires_role
@@ -31,7 +30,7 @@ MAX_UPLOAD_BYTES = 200_000
 
 
 class SurveysPages(Controller):
-    path = "/staff/surveys"
+    path = "/surveys"
 
     @get("/", media_type=MediaType.HTML)
     async def surveys(self, db: AsyncSession, staff: Staff) -> Template:
@@ -46,7 +45,7 @@ class SurveysPages(Controller):
             },
         )
 
-    @post("/", media_type=MediaType.HTML, guards=[requires_role("lead")])
+    @post("/", media_type=MediaType.HTML, guards=[requires_role(Role.LEAD)])
     async def publish(
         self,
         db: AsyncSession,
@@ -141,13 +140,7 @@ class SurveysPages(Controller):
         self, db: AsyncSession, slug: str, number: int, page: str = "questions", lang: str = "en"
     ) -> Template:
         """The respondent's page, exactly, with a preview banner and a form that posts nowhere."""
-        version_id = await db.scalar(
-            select(SurveyVersion.id)
-            .join(Survey, Survey.id == SurveyVersion.survey_id)
-            .where(Survey.slug == slug, SurveyVersion.number == number)
-        )
-        if version_id is None:
-            raise NotFound(f"no version {number} of {slug}")
+        version_id = await service.version_id(db, slug, number)
         survey = await journey.survey_for_respondent(db, version_id)
         language = lang if lang in journey.languages_of(survey) else "en"
         context: dict[str, Any] = journey.page_context(survey, language) | {"preview": True}

@@ -5,19 +5,18 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import THEME_REVIEWERS
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
 from feedback.themes import review
 from feedback.themes.schemas import RedactedAnswers, ReviewItem, TagOut, ThemeDecision
 from feedback.web.guards import requires_role
 
-REVIEW_ROLES = ("lead", "analyst")
-
 
 class ThemeReviewApi(Controller):
     path = "/themes"
     tags = ["themes"]
-    guards = [requires_role(*REVIEW_ROLES)]
+    guards = [requires_role(*THEME_REVIEWERS)]
 
     @get("/review")
     async def to_review(self, db: AsyncSession, staff: Staff) -> list[ReviewItem]:

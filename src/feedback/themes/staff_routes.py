@@ -14,11 +14,11 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.auth.roles import THEME_REVIEWERS
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
 from feedback.errors import FeedbackError, InvalidInput
 from feedback.themes import review
-from feedback.themes.api_routes import REVIEW_ROLES
 from feedback.themes.schemas import ThemeDecision
 from feedback.themes.taxonomy import load_taxonomy
 from feedback.web.form_labels import FormLabels
@@ -40,8 +40,8 @@ class DecisionForm:
 
 
 class ThemeReviewPages(Controller):
-    path = "/staff/themes/review"
-    guards = [requires_role(*REVIEW_ROLES)]
+    path = "/themes/review"
+    guards = [requires_role(*THEME_REVIEWERS)]
 
     @get("/", media_type=MediaType.HTML)
     async def next_in_queue(self, db: AsyncSession, staff: Staff) -> Template:

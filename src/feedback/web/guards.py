@@ -16,6 +16,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from feedback.auth.accounts import staff_for_token
 from feedback.auth.errors import AuthError
+from feedback.auth.roles import Role
 from feedback.auth.schemas import Staff
 from feedback.auth.sign_in import resolve_session
 from feedback.settings import Settings
@@ -66,8 +67,9 @@ async def require_api_token(
             ) from None
 
 
-def requires_role(*roles: str) -> Any:
-    """A guard allowing only these roles; use on handlers or controllers after the router's."""
+def requires_role(*roles: Role) -> Any:
+    """A guard allowing only these roles (a set from feedback.auth.roles, which the console's
+    navigation also reads); use on handlers or controllers after the router's."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         staff: Staff | None = getattr(connection.state, "staff", None)
