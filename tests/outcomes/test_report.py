@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.schemas import Staff
 from feedback.outcomes.indicators import INDICATORS
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.staff_routes import current_quarter
+from feedback.reports.filters import current_quarter
 from feedback.settings import Settings
 from tests.outcomes.conftest import Surveys, answer_outcome_survey
 

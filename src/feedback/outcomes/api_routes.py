@@ -4,14 +4,15 @@ pages (the report, and the quarterly return as JSON)."""
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
+from feedback.outcomes.filters import outcome_filters, return_quarter
 from feedback.outcomes.quarterly_return import quarterly_return
-from feedback.outcomes.report import outcome_report
+from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.outcomes.schemas import OutcomeReport, QuarterlyReturn
-from feedback.outcomes.staff_routes import outcome_filter
-from feedback.reports.staff_routes import REPORT_ROLES, current_quarter
+from feedback.reports.filters import REPORT_ROLES
 from feedback.settings import Settings
 from feedback.web.guards import requires_role
 
@@ -20,6 +21,7 @@ class OutcomesApi(Controller):
     path = "/reports/outcomes"
     tags = ["reports"]
     guards = [requires_role(*REPORT_ROLES)]
+    dependencies = {"filters": Provide(outcome_filters, sync_to_thread=False)}
 
     @get("/")
     async def report(
@@ -27,19 +29,16 @@ class OutcomesApi(Controller):
         db: AsyncSession,
         staff: Staff,
         settings: Settings,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
+        filters: OutcomeFilter,
     ) -> OutcomeReport:
         """`?period=2026-Q1` and at most one of `service_id`, `borough`; every matched
         figure carries its matched n; suppressed figures read `c`."""
-        filters = outcome_filter(period, service_id, borough)
         return await outcome_report(db, staff, filters, settings=settings)
 
-    @get("/return")
+    @get("/return", dependencies={"chosen": Provide(return_quarter, sync_to_thread=False)})
     async def quarterly_return(
-        self, db: AsyncSession, staff: Staff, settings: Settings, quarter: str | None = None
+        self, db: AsyncSession, staff: Staff, settings: Settings, chosen: str
     ) -> QuarterlyReturn:
         """The quarterly return (`?quarter=2026-Q1`): one row per service and the
         partnership total, with how each column is derived."""
-        return await quarterly_return(db, staff, quarter or current_quarter(), settings=settings)
+        return await quarterly_return(db, staff, chosen, settings=settings)

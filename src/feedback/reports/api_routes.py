@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get
+from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.schemas import Staff
 from feedback.reports import service
-from feedback.reports.schemas import QuestionComparison, ReportableSurvey, SurveyReport
-from feedback.reports.staff_routes import REPORT_ROLES, download, report_filter
+from feedback.reports.filters import REPORT_ROLES, comparison_filters, report_filters
+from feedback.reports.schemas import (
+    QuestionComparison,
+    ReportableSurvey,
+    ReportFilter,
+    SurveyReport,
+)
 from feedback.reports.themes import ThemeReport, theme_report
 from feedback.settings import Settings
+from feedback.web.downloads import download
 from feedback.web.guards import requires_role
 
 
@@ -18,6 +25,7 @@ class ReportsApi(Controller):
     path = "/reports"
     tags = ["reports"]
     guards = [requires_role(*REPORT_ROLES)]
+    dependencies = {"filters": Provide(report_filters, sync_to_thread=False)}
 
     @get("/surveys")
     async def surveys(self, db: AsyncSession) -> list[ReportableSurvey]:
@@ -30,15 +38,10 @@ class ReportsApi(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> SurveyReport:
         """`?period=2026-Q1` (month, quarter, half or year) and at most one of
         `service_id`, `borough`, `channel`; counts under the threshold read `c`."""
-        filters = report_filter(period, version, service_id, borough, channel)
         return await service.survey_report(
             db,
             staff,
@@ -48,7 +51,10 @@ class ReportsApi(Controller):
             max_stale_seconds=settings.report_max_stale_seconds,
         )
 
-    @get("/surveys/{slug:str}/compare/{question:str}")
+    @get(
+        "/surveys/{slug:str}/compare/{question:str}",
+        dependencies={"filters": Provide(comparison_filters, sync_to_thread=False)},
+    )
     async def compare(
         self,
         db: AsyncSession,
@@ -56,13 +62,9 @@ class ReportsApi(Controller):
         settings: Settings,
         slug: str,
         question: str,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> QuestionComparison:
         """A question by id or core code, in every version that has it."""
-        filters = report_filter(period, None, service_id, borough, channel)
         return await service.compare_question(
             db,
             staff,
@@ -80,14 +82,9 @@ class ReportsApi(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> ThemeReport:
         """Responses mentioning each theme (from stored tags), protected like answers."""
-        filters = report_filter(period, version, service_id, borough, channel)
         return await theme_report(
             db,
             staff,
@@ -104,15 +101,10 @@ class ReportsApi(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
+        filters: ReportFilter,
         format: str = "csv",
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
     ) -> Response[bytes]:
         """`?format=csv` or `xlsx`; audit-logged."""
-        filters = report_filter(period, version, service_id, borough, channel)
         file = await service.export_survey_report(
             db, staff, slug, filters=filters, settings=settings, file_format=format
         )

@@ -5,72 +5,36 @@ printable quarterly board pack (and its XLSX), the themes page and a theme's quo
 from __future__ import annotations
 
 from litestar import Controller, MediaType, Response, get
+from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback import clock
 from feedback.auth.schemas import Staff
 from feedback.crypto.master import MasterKeys
-from feedback.errors import InvalidInput
 from feedback.organisations.service import list_services
 from feedback.reports import service
 from feedback.reports.board_pack import board_pack, export_board_pack
 from feedback.reports.charts import bar_chart, line_chart
+from feedback.reports.filters import (
+    BOROUGHS,
+    CHANNELS,
+    REPORT_ROLES,
+    comparison_filters,
+    quarter_filters,
+    report_filters,
+)
 from feedback.reports.quotes import QUOTE_ROLES, QUOTES_SHOWN, theme_quotes
 from feedback.reports.schemas import ReportFilter
 from feedback.reports.themes import theme_report
 from feedback.settings import Settings
+from feedback.web.downloads import download
 from feedback.web.guards import requires_role
-
-REPORT_ROLES = ("lead", "analyst", "service_manager")
-BOROUGHS = ("hammersmith-fulham", "kensington-chelsea", "westminster", "multiple")
-CHANNELS = ("web", "sms", "class", "poster")
-
-
-def report_filter(
-    period: str | None,
-    version: str | None,
-    service_id: str | None,
-    borough: str | None,
-    channel: str | None,
-) -> ReportFilter:
-    """Query strings as forms send them (empty means "all"); a bad value names itself."""
-
-    def whole(name: str, text: str | None) -> int | None:
-        if not text:
-            return None
-        if not text.isdigit():
-            raise InvalidInput("must be a whole number", field=name, value=text)
-        return int(text)
-
-    return ReportFilter(
-        period=period or str(clock.now_london().year),
-        version=whole("version", version),
-        service_id=whole("service", service_id),
-        borough=borough or None,
-        channel=channel or None,
-    )
-
-
-def current_quarter() -> str:
-    today = clock.today_london()
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-
-
-def download(file: service.ExportFile) -> Response[bytes]:
-    return Response(
-        file.content,
-        media_type=file.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{file.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 class ReportsPages(Controller):
     path = "/staff/reports"
     guards = [requires_role(*REPORT_ROLES)]
+    dependencies = {"filters": Provide(report_filters, sync_to_thread=False)}
 
     @get("/", media_type=MediaType.HTML)
     async def surveys(self, db: AsyncSession, staff: Staff) -> Template:
@@ -86,13 +50,8 @@ class ReportsPages(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> Template:
-        filters = report_filter(period, version, service_id, borough, channel)
         report = await service.survey_report(
             db,
             staff,
@@ -123,7 +82,11 @@ class ReportsPages(Controller):
             },
         )
 
-    @get("/{slug:str}/compare", media_type=MediaType.HTML)
+    @get(
+        "/{slug:str}/compare",
+        media_type=MediaType.HTML,
+        dependencies={"filters": Provide(comparison_filters, sync_to_thread=False)},
+    )
     async def compare(
         self,
         db: AsyncSession,
@@ -131,12 +94,8 @@ class ReportsPages(Controller):
         settings: Settings,
         slug: str,
         question: str,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> Template:
-        filters = report_filter(period, None, service_id, borough, channel)
         comparison = await service.compare_question(
             db,
             staff,
@@ -164,31 +123,28 @@ class ReportsPages(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
+        filters: ReportFilter,
         format: str = "csv",
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
     ) -> Response[bytes]:
-        filters = report_filter(period, version, service_id, borough, channel)
         file = await service.export_survey_report(
             db, staff, slug, filters=filters, settings=settings, file_format=format
         )
         return download(file)
 
-    @get("/{slug:str}/board-pack", media_type=MediaType.HTML)
+    @get(
+        "/{slug:str}/board-pack",
+        media_type=MediaType.HTML,
+        dependencies={"chosen": Provide(quarter_filters, sync_to_thread=False)},
+    )
     async def board_pack(
         self,
         db: AsyncSession,
         staff: Staff,
         settings: Settings,
         slug: str,
-        quarter: str | None = None,
-        version: str | None = None,
+        chosen: ReportFilter,
     ) -> Template:
         """Printable: a page per service and the partnership summary for one quarter."""
-        chosen = report_filter(quarter or current_quarter(), version, None, None, None)
         pack = await board_pack(
             db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
         )
@@ -203,18 +159,19 @@ class ReportsPages(Controller):
             context={"staff": staff, "pack": pack, "charts": charts},
         )
 
-    @get("/{slug:str}/board-pack/export")
+    @get(
+        "/{slug:str}/board-pack/export",
+        dependencies={"chosen": Provide(quarter_filters, sync_to_thread=False)},
+    )
     async def board_pack_export(
         self,
         db: AsyncSession,
         staff: Staff,
         settings: Settings,
         slug: str,
-        quarter: str | None = None,
-        version: str | None = None,
+        chosen: ReportFilter,
     ) -> Response[bytes]:
         """The board pack as XLSX: a summary sheet and a sheet per service; audit-logged."""
-        chosen = report_filter(quarter or current_quarter(), version, None, None, None)
         file = await export_board_pack(
             db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
         )
@@ -227,14 +184,9 @@ class ReportsPages(Controller):
         staff: Staff,
         settings: Settings,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> Template:
         """Theme mentions with their sentiment split and emerging phrases, protected."""
-        filters = report_filter(period, version, service_id, borough, channel)
         report = await theme_report(
             db,
             staff,
@@ -272,14 +224,9 @@ class ReportsPages(Controller):
         master_keys: tuple[bytes, ...],
         slug: str,
         theme: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> Template:
         """Redacted quotes for one theme: lead and analyst, a fixed number or none, audited."""
-        filters = report_filter(period, version, service_id, borough, channel)
         quoted = await theme_quotes(
             db,
             staff,
