@@ -21,7 +21,7 @@ from feedback.actions.schemas import Evidence, EvidenceLine, EvidenceQuestion
 from feedback.auth.accounts import as_staff
 from feedback.auth.models import StaffUser
 from feedback.auth.schemas import Staff
-from feedback.reports.schemas import QuestionReport, ReportFilter
+from feedback.reports.schemas import Disclosure, QuestionReport, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED
 from feedback.reports.themes import theme_report
@@ -45,9 +45,10 @@ async def take_evidence(
 ) -> Evidence:
     """Only `shown` and `percent` are copied from the report lines, never a raw count."""
     filters = ReportFilter(period=period, service_id=service_id)
+    disclosure = Disclosure.from_settings(settings)  # evidence is kept: current figures
     readers = await _covering_readers(session, approver, service_id)
     reports = [
-        await survey_report(session, reader, survey_slug, filters=filters, settings=settings)
+        await survey_report(session, reader, survey_slug, filters=filters, disclosure=disclosure)
         for reader in readers
     ]
     report = reports[0]
@@ -59,7 +60,7 @@ async def take_evidence(
     themes: list[EvidenceLine] = []
     if theme_ids:
         found = [
-            await theme_report(session, reader, survey_slug, filters=filters, settings=settings)
+            await theme_report(session, reader, survey_slug, filters=filters, disclosure=disclosure)
             for reader in readers
         ]
         by_id = [{line.option: line for line in each.themes} for each in found]

@@ -13,7 +13,7 @@ from feedback.outcomes.quarterly_return import quarterly_return
 from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.outcomes.schemas import OutcomeReport, QuarterlyReturn
 from feedback.reports.filters import REPORT_ROLES
-from feedback.settings import Settings
+from feedback.reports.schemas import Disclosure
 from feedback.web.guards import requires_role
 
 
@@ -28,17 +28,17 @@ class OutcomesApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         filters: OutcomeFilter,
     ) -> OutcomeReport:
         """`?period=2026-Q1` and at most one of `service_id`, `borough`; every matched
         figure carries its matched n; suppressed figures read `c`."""
-        return await outcome_report(db, staff, filters, settings=settings)
+        return await outcome_report(db, staff, filters, disclosure=disclosure)
 
     @get("/return", dependencies={"chosen": Provide(return_quarter, sync_to_thread=False)})
     async def quarterly_return(
-        self, db: AsyncSession, staff: Staff, settings: Settings, chosen: str
+        self, db: AsyncSession, staff: Staff, disclosure: Disclosure, chosen: str
     ) -> QuarterlyReturn:
         """The quarterly return (`?quarter=2026-Q1`): one row per service and the
         partnership total, with how each column is derived."""
-        return await quarterly_return(db, staff, chosen, settings=settings)
+        return await quarterly_return(db, staff, chosen, disclosure=disclosure)

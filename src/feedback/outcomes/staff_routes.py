@@ -15,7 +15,7 @@ from feedback.outcomes.filters import outcome_filters, return_quarter
 from feedback.outcomes.quarterly_return import export_return, quarterly_return
 from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.reports.filters import BOROUGHS, REPORT_ROLES
-from feedback.settings import Settings
+from feedback.reports.schemas import Disclosure
 from feedback.web.downloads import download
 from feedback.web.guards import requires_role
 
@@ -30,10 +30,10 @@ class OutcomePages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         filters: OutcomeFilter,
     ) -> Template:
-        report = await outcome_report(db, staff, filters, settings=settings)
+        report = await outcome_report(db, staff, filters, disclosure=disclosure)
         return Template(
             "staff/outcomes.html",
             context={
@@ -54,12 +54,12 @@ class OutcomePages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         chosen: str,
         format: str | None = None,
     ) -> Template | Response[bytes]:
         if format:
-            file = await export_return(db, staff, chosen, settings=settings, file_format=format)
+            file = await export_return(db, staff, chosen, disclosure=disclosure, file_format=format)
             return download(file)
-        report = await quarterly_return(db, staff, chosen, settings=settings)
+        report = await quarterly_return(db, staff, chosen, disclosure=disclosure)
         return Template("staff/outcomes_return.html", context={"staff": staff, "report": report})

@@ -10,13 +10,13 @@ from feedback.auth.schemas import Staff
 from feedback.reports import service
 from feedback.reports.filters import REPORT_ROLES, comparison_filters, report_filters
 from feedback.reports.schemas import (
+    Disclosure,
     QuestionComparison,
     ReportableSurvey,
     ReportFilter,
     SurveyReport,
 )
 from feedback.reports.themes import ThemeReport, theme_report
-from feedback.settings import Settings
 from feedback.web.downloads import download
 from feedback.web.guards import requires_role
 
@@ -36,7 +36,7 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
     ) -> SurveyReport:
@@ -47,8 +47,7 @@ class ReportsApi(Controller):
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
     @get(
@@ -59,7 +58,7 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         question: str,
         filters: ReportFilter,
@@ -71,8 +70,7 @@ class ReportsApi(Controller):
             slug,
             question,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
     @get("/surveys/{slug:str}/themes")
@@ -80,7 +78,7 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
     ) -> ThemeReport:
@@ -90,8 +88,7 @@ class ReportsApi(Controller):
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
     @get("/surveys/{slug:str}/export")
@@ -99,13 +96,13 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
         format: str = "csv",
     ) -> Response[bytes]:
         """`?format=csv` or `xlsx`; audit-logged."""
         file = await service.export_survey_report(
-            db, staff, slug, filters=filters, settings=settings, file_format=format
+            db, staff, slug, filters=filters, disclosure=disclosure, file_format=format
         )
         return download(file)

@@ -24,9 +24,8 @@ from feedback.reports.filters import (
     report_filters,
 )
 from feedback.reports.quotes import QUOTE_ROLES, QUOTES_SHOWN, theme_quotes
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.themes import theme_report
-from feedback.settings import Settings
 from feedback.web.downloads import download
 from feedback.web.guards import requires_role
 
@@ -48,7 +47,7 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
     ) -> Template:
@@ -57,14 +56,13 @@ class ReportsPages(Controller):
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
         scope = staff.service_scope()
         services = await list_services(db, only=scope)
         charts = {
             q.id: (
-                bar_chart(q.text, q.answers, threshold=settings.suppression_threshold),
+                bar_chart(q.text, q.answers, threshold=disclosure.threshold),
                 line_chart(f"{q.text}: trend", q.trend),
             )
             for q in report.questions
@@ -91,7 +89,7 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         question: str,
         filters: ReportFilter,
@@ -102,13 +100,10 @@ class ReportsPages(Controller):
             slug,
             question,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
         charts = {
-            v.version: bar_chart(
-                f"Version {v.version}", v.answers, threshold=settings.suppression_threshold
-            )
+            v.version: bar_chart(f"Version {v.version}", v.answers, threshold=disclosure.threshold)
             for v in comparison.versions
         }
         return Template(
@@ -121,13 +116,13 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
         format: str = "csv",
     ) -> Response[bytes]:
         file = await service.export_survey_report(
-            db, staff, slug, filters=filters, settings=settings, file_format=format
+            db, staff, slug, filters=filters, disclosure=disclosure, file_format=format
         )
         return download(file)
 
@@ -140,16 +135,16 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         chosen: ReportFilter,
     ) -> Template:
         """Printable: a page per service and the partnership summary for one quarter."""
         pack = await board_pack(
-            db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
+            db, staff, slug, quarter=chosen.period, disclosure=disclosure, version=chosen.version
         )
         reports = [pack.summary, *(page.report for page in pack.services)]
-        threshold = settings.suppression_threshold
+        threshold = disclosure.threshold
         charts = [
             {q.id: bar_chart(q.text, q.answers, threshold=threshold) for q in r.questions}
             for r in reports
@@ -167,13 +162,13 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         chosen: ReportFilter,
     ) -> Response[bytes]:
         """The board pack as XLSX: a summary sheet and a sheet per service; audit-logged."""
         file = await export_board_pack(
-            db, staff, slug, quarter=chosen.period, settings=settings, version=chosen.version
+            db, staff, slug, quarter=chosen.period, disclosure=disclosure, version=chosen.version
         )
         return download(file)
 
@@ -182,7 +177,7 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         filters: ReportFilter,
     ) -> Template:
@@ -192,8 +187,7 @@ class ReportsPages(Controller):
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
         return Template(
             "staff/report_themes.html",
@@ -203,13 +197,13 @@ class ReportsPages(Controller):
                 "chart": bar_chart(
                     "Share of responses mentioning each theme",
                     report.themes,
-                    threshold=settings.suppression_threshold,
+                    threshold=disclosure.threshold,
                 ),
                 "filters": filters,
                 "services": await list_services(db, only=staff.service_scope()),
                 "boroughs": BOROUGHS,
                 "channels": CHANNELS,
-                "threshold": settings.suppression_threshold,
+                "threshold": disclosure.threshold,
                 "may_quote": staff.role in QUOTE_ROLES,
                 "quotes_shown": QUOTES_SHOWN,
             },
@@ -220,7 +214,7 @@ class ReportsPages(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         master_keys: tuple[bytes, ...],
         slug: str,
         theme: str,
@@ -233,7 +227,7 @@ class ReportsPages(Controller):
             slug,
             theme,
             filters=filters,
-            settings=settings,
+            disclosure=disclosure,
             master_keys=MasterKeys(master_keys),
         )
         return Template("staff/report_quotes.html", context={"staff": staff, "quoted": quoted})
