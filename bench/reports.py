@@ -41,6 +41,7 @@ from datetime import date
 from pathlib import Path
 
 import asyncpg
+import msgspec
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,7 +54,7 @@ from feedback.organisations.service import add_service
 from feedback.reports.models import ReportRelease
 from feedback.reports.periods import single_year
 from feedback.reports.refresh import refresh_stale_releases
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import _load_atoms, survey_report
 from feedback.reports.themes import theme_report
 from feedback.settings import Settings
@@ -279,8 +280,9 @@ async def main() -> None:
                 lead,
                 "service-satisfaction",
                 filters=filters,
-                settings=settings,
-                max_stale_seconds=max_stale,
+                disclosure=msgspec.structs.replace(
+                    Disclosure.from_settings(settings), max_stale_seconds=max_stale
+                ),
             )
 
     year = ReportFilter(period="2026")
@@ -292,7 +294,11 @@ async def main() -> None:
                 await session.execute(delete(ReportRelease))
                 await session.commit()
             await theme_report(
-                session, lead, "service-satisfaction", filters=year, settings=settings
+                session,
+                lead,
+                "service-satisfaction",
+                filters=year,
+                disclosure=Disclosure.from_settings(settings),
             )
 
     for name, work, runs in (

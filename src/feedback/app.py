@@ -38,6 +38,7 @@ from feedback.outcomes.api_routes import OutcomesApi
 from feedback.outcomes.staff_routes import OutcomePages
 from feedback.queue import InProcessQueue, build_queue
 from feedback.reports.api_routes import ReportsApi
+from feedback.reports.schemas import Disclosure
 from feedback.reports.staff_routes import ReportsPages
 from feedback.responses.answers_route import submit_answers
 from feedback.responses.frame import frame_text
@@ -180,11 +181,17 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[public_router(), staff_router(), api_router()],
         lifespan=[database],
         state=State(
-            {"settings": settings, "master_key": master_key, "master_keys": master_keys.keys}
+            {
+                "settings": settings,
+                "disclosure": Disclosure.for_pages(settings),
+                "master_key": master_key,
+                "master_keys": master_keys.keys,
+            }
         ),
         dependencies={
             "db": Provide(deps.provide_db),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
+            "disclosure": Provide(deps.provide_disclosure, sync_to_thread=False),
             "master_key": Provide(deps.provide_master_key, sync_to_thread=False),
             "master_keys": Provide(deps.provide_master_keys, sync_to_thread=False),
             "queue": Provide(deps.provide_queue, sync_to_thread=False),

@@ -16,7 +16,7 @@ from feedback.auth.models import AuditEvent
 from feedback.auth.schemas import Staff
 from feedback.errors import Conflict, Forbidden, InvalidInput, NotFound
 from feedback.reports.models import ReportCell
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.actions.conftest import SLUG, People, draft_input
@@ -123,7 +123,7 @@ async def test_evidence_is_frozen_at_publication(
         people.lead,
         SLUG,
         filters=ReportFilter(period="2026-Q1", service_id=people.own),
-        settings=settings,
+        disclosure=Disclosure.from_settings(settings),
     )
     live_five = [a for a in live.questions[0].answers if a.option == "5"][0]
     assert live_five.shown == "100"
@@ -183,7 +183,9 @@ async def test_evidence_shows_no_figure_a_covering_managers_report_hides(
 
     async def responses(reader: Staff) -> str:
         filters = ReportFilter(period="2026-Q1", service_id=people.own)
-        report = await survey_report(db, reader, SLUG, filters=filters, settings=settings)
+        report = await survey_report(
+            db, reader, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
+        )
         return report.responses
 
     # The case this guards: the lead's report shows it, the two-service manager's hides it.

@@ -17,7 +17,7 @@ from feedback.auth.accounts import as_staff, user_by_email
 from feedback.console.service import home_for
 from feedback.links import service as links
 from feedback.links.models import Link
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.factories import create_staff
@@ -35,7 +35,9 @@ async def test_this_month_is_the_reports_protected_figure(
     month = ReportFilter(period=clock.today_london().strftime("%Y-%m"))
     for _ in range(3):
         await submit(db, app, settings, service="Own Service", answers={"felt_believed": 4})
-    report = await survey_report(db, lead, SLUG, filters=month, settings=settings)
+    report = await survey_report(
+        db, lead, SLUG, filters=month, disclosure=Disclosure.from_settings(settings)
+    )
     assert report.responses == "c"  # 3 is under the threshold: the home page must not say 3
     assert (await home_for(db, lead, settings)).responses_this_month == "c"
     for _ in range(4):

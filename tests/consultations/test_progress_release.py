@@ -27,7 +27,7 @@ from feedback.links import service as links
 from feedback.links.models import JoinCode
 from feedback.links.schemas import LinkBatchOut
 from feedback.links.tokens import token_digest
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.responses.answers import counted_options
 from feedback.responses.intake import submit_response
@@ -99,7 +99,9 @@ async def test_the_planted_release_hides_what_seven_exact_uses_would_give_away(
 
     async def shown(channel: str | None = None) -> str:
         filters = ReportFilter(period=period, channel=channel)
-        report = await survey_report(db, people.lead, SLUG, filters=filters, settings=settings)
+        report = await survey_report(
+            db, people.lead, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
+        )
         return report.responses
 
     # The premise of the tests below: 9 shown, both channels hidden (2 is small).
@@ -135,7 +137,9 @@ async def test_every_response_figure_on_the_round_page_is_the_reports(
             channel=asked.get("channel"),
         )
         slug = url.path.rsplit("/", 1)[1]
-        report = await survey_report(db, people.lead, slug, filters=filters, settings=settings)
+        report = await survey_report(
+            db, people.lead, slug, filters=filters, disclosure=Disclosure.from_settings(settings)
+        )
         assert figure == report.responses, (link, figure, report.responses)
     assert any(figure == "c" for _link, figure in rows)  # web, beside the hidden posters
 

@@ -19,7 +19,7 @@ from feedback.links import service as links
 from feedback.links.models import JoinCode, LinkBatch
 from feedback.links.tokens import code_digest
 from feedback.reports.periods import Period
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.consultations.conftest import People, add_school, open_round, today
@@ -372,7 +372,7 @@ async def test_schools_show_sessions_and_responses_never_come_from_code_uses(
         people.lead,
         "young-person-consultation",
         filters=ReportFilter(period=progress.period, channel="class"),
-        settings=settings,
+        disclosure=Disclosure.from_settings(settings),
     )
     assert class_line.shown == report.responses == "0"  # no response was counted, only uses
 

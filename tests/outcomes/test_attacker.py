@@ -33,6 +33,7 @@ from feedback.reports.disclosure import LinearView, is_pinned
 from feedback.reports.models import ReportCell
 from feedback.reports.periods import Period, parse_period, single_year
 from feedback.reports.release import BASE
+from feedback.reports.schemas import Disclosure
 from feedback.settings import Settings
 from tests.factories import create_service
 from tests.support.outcomes import Surveys
@@ -134,7 +135,9 @@ async def plant(db: AsyncSession, version_id: int, seed: int) -> dict[tuple[str,
 async def everything_seen(
     db: AsyncSession, reader: Staff, settings: Settings, scope: Sequence[int]
 ) -> dict[Seen, str]:
-    figures = await outcome_figures(db, reader, parse_period(str(YEAR)), settings=settings)
+    figures = await outcome_figures(
+        db, reader, parse_period(str(YEAR)), disclosure=Disclosure.from_settings(settings)
+    )
     boroughs = sorted({SERVICES[n] for n in SERVICES})
     slices = [("all", ""), *(("service", str(s)) for s in scope)]
     slices += [("borough", b) for b in boroughs]

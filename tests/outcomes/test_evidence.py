@@ -15,7 +15,8 @@ from feedback.actions.schemas import EvidenceOutcome, RecordInput
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.staff_routes import current_quarter
+from feedback.reports.filters import current_quarter
+from feedback.reports.schemas import Disclosure
 from feedback.settings import Settings
 from tests.factories import create_staff
 from tests.outcomes.test_report import pair_through_the_web
@@ -64,7 +65,7 @@ async def test_cited_outcome_figures_are_the_outcome_reports_and_frozen(
         db,
         lead,
         OutcomeFilter(current_quarter(), service_id=surveys.place.service_id),
-        settings=loose,
+        disclosure=Disclosure.from_settings(loose),
     )
     live = {line.code: line for line in report.indicators}
     assert record.evidence.outcomes == [

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.schemas import Staff
 from feedback.outcomes.indicators import INDICATORS
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.staff_routes import current_quarter
+from feedback.reports.filters import current_quarter
+from feedback.reports.schemas import Disclosure
 from feedback.settings import Settings
 from tests.support.outcomes import Surveys, answer_outcome_survey
 
@@ -54,7 +55,9 @@ async def test_one_pair_shows_with_a_threshold_of_one_and_its_matched_n(
         },
     )
     loose = msgspec.structs.replace(settings, suppression_threshold=1)
-    report = await outcome_report(db, LEAD, OutcomeFilter(current_quarter()), settings=loose)
+    report = await outcome_report(
+        db, LEAD, OutcomeFilter(current_quarter()), disclosure=Disclosure.from_settings(loose)
+    )
     figures = _figures(report)
     assert report.matched_n == "1"
     assert report.exit_responses == "1"
@@ -75,7 +78,9 @@ async def test_with_the_default_threshold_the_same_pair_is_c(
     await pair_through_the_web(
         client, db, {"safety_now": 3}, {"safety_now": 8, "helped_cope": "no"}
     )
-    report = await outcome_report(db, LEAD, OutcomeFilter(current_quarter()), settings=settings)
+    report = await outcome_report(
+        db, LEAD, OutcomeFilter(current_quarter()), disclosure=Disclosure.from_settings(settings)
+    )
     figures = _figures(report)
     assert report.matched_n == "c"
     assert figures["safety_now_change"] == ("c", "c")
@@ -106,7 +111,9 @@ async def test_figures_follow_the_derivation_over_many_pairs(
     for intake, exit_ in people:
         await pair_through_the_web(client, db, intake, exit_)
     strict = msgspec.structs.replace(settings, suppression_threshold=3)
-    report = await outcome_report(db, LEAD, OutcomeFilter(current_quarter()), settings=strict)
+    report = await outcome_report(
+        db, LEAD, OutcomeFilter(current_quarter()), disclosure=Disclosure.from_settings(strict)
+    )
     figures = _figures(report)
     n = len(people)
     change = sum(e["safety_now"] - i["safety_now"] for i, e in people) / n
@@ -131,7 +138,9 @@ async def test_figures_follow_the_derivation_over_many_pairs(
 async def test_every_indicator_is_reported_once_in_the_list_order(
     client: Client, db: AsyncSession, surveys: Surveys, settings: Settings
 ) -> None:
-    report = await outcome_report(db, LEAD, OutcomeFilter(current_quarter()), settings=settings)
+    report = await outcome_report(
+        db, LEAD, OutcomeFilter(current_quarter()), disclosure=Disclosure.from_settings(settings)
+    )
     assert [i.code for i in report.indicators] == [spec.code for spec in INDICATORS]
     assert len({spec.code for spec in INDICATORS}) == len(INDICATORS)
     assert {i.figure for i in report.indicators} == {"x"}

@@ -19,7 +19,7 @@ from feedback.app import create_app
 from feedback.auth.models import AuditEvent
 from feedback.outcomes.indicators import INDICATORS
 from feedback.outcomes.quarterly_return import TOTAL, header
-from feedback.reports.staff_routes import current_quarter
+from feedback.reports.filters import current_quarter
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_service, create_staff, create_token

@@ -23,7 +23,7 @@ from feedback.auth.schemas import Staff
 from feedback.reports.disclosure import LinearView, is_pinned
 from feedback.reports.models import ReportCell
 from feedback.reports.periods import Period, ReportPeriod, single_year
-from feedback.reports.schemas import ReportFilter, SurveyReport
+from feedback.reports.schemas import Disclosure, ReportFilter, SurveyReport
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.factories import create_service
@@ -138,7 +138,7 @@ async def fetch_everything(
                 staff,
                 SLUG,
                 filters=ReportFilter(period=period.name, **narrowing),  # type: ignore[arg-type]
-                settings=settings,
+                disclosure=Disclosure.from_settings(settings),
             )
             for figure, shown in report_figures(report, period, narrowing):
                 assert seen.setdefault(figure, shown) == shown, ("two values for", figure)

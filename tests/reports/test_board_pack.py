@@ -15,7 +15,7 @@ from feedback.auth.models import AuditEvent
 from feedback.auth.schemas import Staff
 from feedback.errors import InvalidInput
 from feedback.reports.board_pack import board_pack
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
@@ -52,7 +52,9 @@ async def test_each_page_shows_the_dashboards_figures_for_that_service_and_quart
     db: AsyncSession, settings: Settings, survey_version_id: int
 ) -> None:
     own, other = await _seed(db, survey_version_id)
-    pack = await board_pack(db, LEAD, SLUG, quarter="2026-q1", settings=settings)
+    pack = await board_pack(
+        db, LEAD, SLUG, quarter="2026-q1", disclosure=Disclosure.from_settings(settings)
+    )
     assert pack.quarter == "2026-Q1"
     assert [page.service for page in pack.services] == ["Other Service", "Own Service"]
     for page in pack.services:
@@ -61,7 +63,7 @@ async def test_each_page_shows_the_dashboards_figures_for_that_service_and_quart
             LEAD,
             SLUG,
             filters=ReportFilter(period="2026-Q1", service_id=page.service_id),
-            settings=settings,
+            disclosure=Disclosure.from_settings(settings),
         )
         assert page.report == dashboard
     pages = {page.service_id: _believed(page.report) for page in pack.services}
@@ -76,7 +78,9 @@ async def test_a_board_pack_covers_a_quarter_only(
 ) -> None:
     for wrong in ("2026", "2026-03", "2026-H1", "Q1"):
         try:
-            await board_pack(db, LEAD, SLUG, quarter=wrong, settings=settings)
+            await board_pack(
+                db, LEAD, SLUG, quarter=wrong, disclosure=Disclosure.from_settings(settings)
+            )
         except InvalidInput as error:
             assert "quarter" in str(error) or "period" in str(error)
         else:

@@ -13,7 +13,7 @@ from feedback import clock
 from feedback.auth.schemas import Staff
 from feedback.reports.models import ReportCell, ReportRelease
 from feedback.reports.release_cache import scope_key
-from feedback.reports.schemas import ReportFilter, SurveyReport
+from feedback.reports.schemas import Disclosure, ReportFilter, SurveyReport
 from feedback.reports.service import compare_question, survey_report
 from feedback.responses.models import AnswerCount, Response
 from feedback.settings import Settings
@@ -43,7 +43,7 @@ async def _report(
 ) -> SurveyReport:
     filters = ReportFilter(period=period, **narrow)  # type: ignore[arg-type]
     return await survey_report(
-        db, staff, SLUG, filters=filters, settings=settings, max_stale_seconds=0
+        db, staff, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
     )
 
 
@@ -178,7 +178,12 @@ async def test_comparing_versions_reads_the_same_stored_release(
     await _seed(db, survey_version_id)
     filters = ReportFilter(period="2026")
     compared = await compare_question(
-        db, LEAD, SLUG, "felt_believed", filters=filters, settings=settings
+        db,
+        LEAD,
+        SLUG,
+        "felt_believed",
+        filters=filters,
+        disclosure=Disclosure.from_settings(settings),
     )
     assert compared.versions[0].base == "5572"
     assert await db.scalar(select(func.count()).select_from(ReportRelease)) == 1
@@ -225,7 +230,9 @@ async def test_theme_tags_added_or_removed_change_the_stored_themes_report(
     filters = ReportFilter(period=year)
 
     async def mentions() -> dict[str, str]:
-        found = await theme_report(db, LEAD, SLUG, filters=filters, settings=settings)
+        found = await theme_report(
+            db, LEAD, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
+        )
         return {line.option: line.shown for line in found.themes}
 
     assert await mentions() == {}

@@ -24,7 +24,7 @@ from feedback.queue import ArqQueue, job_context
 from feedback.reports.jobs import refresh_report_releases
 from feedback.reports.models import ReportRelease
 from feedback.reports.release_cache import StoredFamily, scope_key
-from feedback.reports.schemas import ReportFilter, SurveyReport
+from feedback.reports.schemas import Disclosure, ReportFilter, SurveyReport
 from feedback.reports.service import survey_report
 from feedback.reports.themes import theme_report
 from feedback.responses.models import Response
@@ -57,8 +57,9 @@ async def _report(
         staff,
         SLUG,
         filters=ReportFilter(period="2026"),
-        settings=settings,
-        max_stale_seconds=max_stale,
+        disclosure=msgspec.structs.replace(
+            Disclosure.from_settings(settings), max_stale_seconds=max_stale
+        ),
     )
 
 
@@ -208,7 +209,13 @@ async def test_the_refresh_job_brings_a_themes_release_up_to_date(
 
     async def mentions() -> tuple[dict[str, str], datetime | None]:
         found = await theme_report(
-            db, LEAD, SLUG, filters=filters, settings=settings, max_stale_seconds=STALE_OK
+            db,
+            LEAD,
+            SLUG,
+            filters=filters,
+            disclosure=msgspec.structs.replace(
+                Disclosure.from_settings(settings), max_stale_seconds=STALE_OK
+            ),
         )
         return {line.option: line.shown for line in found.themes}, found.figures_as_of
 

@@ -15,7 +15,7 @@ from feedback.consultations.progress import round_progress
 from feedback.organisations.models import Service
 from feedback.reports.periods import parse_period, single_year
 from feedback.reports.release import BASE
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import (
     compare_question,
     compute_answers_family,
@@ -66,7 +66,12 @@ async def test_every_surface_shows_the_release_figure_for_figure(
     for period in CHECKED:
         filters = ReportFilter(period=period)
         exported = await export_survey_report(
-            db, lead, SLUG, filters=filters, settings=settings, file_format="csv"
+            db,
+            lead,
+            SLUG,
+            filters=filters,
+            disclosure=Disclosure.from_settings(settings),
+            file_format="csv",
         )
         _legend, responses, *table = exported.content.decode("utf-8").splitlines()
         assert responses.split(",")[1] == expected((RESPONDED,), period, ("all", ""))
@@ -75,11 +80,13 @@ async def test_every_surface_shows_the_release_figure_for_figure(
                 assert line["count"] == expected((line["option"],), period, ("all", "")), line
                 assert line["base"] == expected(OPTIONS, period, ("all", ""))
         compared = await compare_question(
-            db, lead, SLUG, QUESTION, filters=filters, settings=settings
+            db, lead, SLUG, QUESTION, filters=filters, disclosure=Disclosure.from_settings(settings)
         )
         for answer in compared.versions[0].answers:
             assert answer.shown == expected((answer.option,), period, ("all", ""))
-        themes = await theme_report(db, lead, SLUG, filters=filters, settings=settings)
+        themes = await theme_report(
+            db, lead, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
+        )
         assert themes.responses == expected((RESPONDED,), period, ("all", ""))
     names = list(await db.scalars(select(Service.name)))
     for opens_on, closes_on in ROUND_DATES:

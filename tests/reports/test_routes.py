@@ -215,6 +215,24 @@ async def test_filters_that_combine_two_narrowings_are_refused_plainly(
     assert bad.status_code == 400 and "period" in bad.text
 
 
+async def test_a_filter_that_is_not_a_whole_number_is_refused_by_name(
+    client: Client, db: AsyncSession, survey_version_id: int
+) -> None:
+    """Every report route parses its filters in one place: the refusal names the field."""
+    await create_staff(db, role="analyst", email="a@example.org")
+    headers = {"Authorization": f"Bearer {await create_token(db, 'a@example.org')}"}
+    for path, query, field in (
+        (f"/api/v1/reports/surveys/{SLUG}", "version=two", "version"),
+        (f"/api/v1/reports/surveys/{SLUG}/themes", "service_id=abc", "service"),
+        (f"/api/v1/reports/surveys/{SLUG}/export", "version=1.5", "version"),
+        (f"/api/v1/reports/surveys/{SLUG}/compare/felt_believed", "service_id=x", "service"),
+        ("/api/v1/reports/outcomes", "service_id=abc", "service"),
+    ):
+        refused = await client.get(f"{path}?{query}", headers=headers)
+        assert refused.status_code == 400, path
+        assert field in refused.text and "must be a whole number" in refused.text, path
+
+
 async def test_signing_in_with_a_password_alone_does_not_reach_reports(
     client: Client, db: AsyncSession, survey_version_id: int
 ) -> None:

@@ -11,7 +11,7 @@ from feedback import clock
 from feedback.auth.models import AuditEvent
 from feedback.auth.schemas import Staff
 from feedback.reports.quotes import QUOTES_SHOWN, quote_order
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.themes import theme_report
 from feedback.responses.models import Response
 from feedback.settings import Settings
@@ -75,7 +75,11 @@ async def test_theme_sentiment_is_split_per_response_and_small_splits_show_c(
     await _tagged_responses(db, app, settings, tags)
     year = str(clock.now_london().year)
     report = await theme_report(
-        db, LEAD, SLUG, filters=ReportFilter(period=year), settings=settings
+        db,
+        LEAD,
+        SLUG,
+        filters=ReportFilter(period=year),
+        disclosure=Disclosure.from_settings(settings),
     )
     mentions = {line.option: line.shown for line in report.themes}
     assert mentions == {"believed": "12", "safety": "c"}
@@ -92,7 +96,11 @@ async def test_a_small_sentiment_count_cannot_be_worked_out_from_the_mentions(
     await _tagged_responses(db, app, settings, tags)
     year = str(clock.now_london().year)
     report = await theme_report(
-        db, LEAD, SLUG, filters=ReportFilter(period=year), settings=settings
+        db,
+        LEAD,
+        SLUG,
+        filters=ReportFilter(period=year),
+        disclosure=Disclosure.from_settings(settings),
     )
     believed = report.sentiment[0]
     assert believed.positive == "c"
@@ -120,7 +128,11 @@ async def test_emerging_phrases_are_protected_across_the_years_periods(
     shown: dict[str, dict[str, str]] = {}
     for period in ("2026-Q1", "2026-01", "2026-02"):
         report = await theme_report(
-            db, LEAD, SLUG, filters=ReportFilter(period=period), settings=settings
+            db,
+            LEAD,
+            SLUG,
+            filters=ReportFilter(period=period),
+            disclosure=Disclosure.from_settings(settings),
         )
         shown[period] = {line.phrase: line.shown for line in report.phrases}
     assert "waiting room" not in shown["2026-02"]  # 2 is small
@@ -134,7 +146,11 @@ async def test_emerging_phrases_are_protected_across_the_years_periods(
         two_factor_enabled=True,
     )
     theirs = await theme_report(
-        db, manager, SLUG, filters=ReportFilter(period="2026-01"), settings=settings
+        db,
+        manager,
+        SLUG,
+        filters=ReportFilter(period="2026-01"),
+        disclosure=Disclosure.from_settings(settings),
     )
     assert theirs.phrases == [] and "all services" in theirs.phrases_note
 

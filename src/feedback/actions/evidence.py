@@ -24,7 +24,7 @@ from feedback.auth.models import StaffUser
 from feedback.auth.roles import REPORT_READERS, Role
 from feedback.auth.schemas import Staff
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.schemas import QuestionReport, ReportFilter
+from feedback.reports.schemas import Disclosure, QuestionReport, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED
 from feedback.reports.themes import theme_report
@@ -47,9 +47,10 @@ async def take_evidence(
 ) -> Evidence:
     """Only `shown` and `percent` are copied from the report lines, never a raw count."""
     filters = ReportFilter(period=period, service_id=service_id)
+    disclosure = Disclosure.from_settings(settings)  # evidence is kept: current figures
     readers = await _covering_readers(session, approver, service_id)
     reports = [
-        await survey_report(session, reader, survey_slug, filters=filters, settings=settings)
+        await survey_report(session, reader, survey_slug, filters=filters, disclosure=disclosure)
         for reader in readers
     ]
     report = reports[0]
@@ -61,7 +62,7 @@ async def take_evidence(
     themes: list[EvidenceLine] = []
     if theme_ids:
         found = [
-            await theme_report(session, reader, survey_slug, filters=filters, settings=settings)
+            await theme_report(session, reader, survey_slug, filters=filters, disclosure=disclosure)
             for reader in readers
         ]
         by_id = [{line.option: line for line in each.themes} for each in found]
@@ -82,7 +83,7 @@ async def take_evidence(
         legend=report.legend,
         questions=questions,
         themes=themes,
-        outcomes=await _outcomes(session, readers, period, service_id, outcome_codes, settings),
+        outcomes=await _outcomes(session, readers, period, service_id, outcome_codes, disclosure),
     )
 
 
@@ -92,7 +93,7 @@ async def _outcomes(
     period: str,
     service_id: int,
     codes: list[str],
-    settings: Settings,
+    disclosure: Disclosure,
 ) -> list[EvidenceOutcome]:
     """The cited indicators for the service and period, each figure and its n kept only
     where every covering reader's outcome report shows them alike (see the module)."""
@@ -100,7 +101,7 @@ async def _outcomes(
         return []
     filters = OutcomeFilter(period=period, service_id=service_id)
     reports = [
-        await outcome_report(session, reader, filters, settings=settings) for reader in readers
+        await outcome_report(session, reader, filters, disclosure=disclosure) for reader in readers
     ]
     by_code = [{line.code: line for line in report.indicators} for report in reports]
     cited = []

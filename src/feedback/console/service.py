@@ -18,7 +18,7 @@ from feedback.db.base import utc_now
 from feedback.links.models import Link, LinkBatch
 from feedback.organisations.models import Service
 from feedback.reports.models import ReportCell
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report, version_by_id
 from feedback.reports.suppression import SUPPRESSED, legend
 from feedback.settings import Settings
@@ -121,6 +121,7 @@ async def _responses_this_month(session: AsyncSession, staff: Staff, settings: S
     scope = staff.service_scope()
     if scope is not None:
         query = query.where(ReportCell.service_id.in_(scope))
+    disclosure = Disclosure.for_pages(settings)  # the figure the report page shows
     shown = []
     for version_id in list(await session.scalars(query)):
         version = await version_by_id(session, version_id)
@@ -131,8 +132,7 @@ async def _responses_this_month(session: AsyncSession, staff: Staff, settings: S
             staff,
             version.slug,
             filters=ReportFilter(period=month, version=version.number),
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
         shown.append(report.responses)
     if SUPPRESSED in shown:

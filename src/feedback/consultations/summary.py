@@ -23,7 +23,7 @@ from feedback.consultations.schemas import (
 )
 from feedback.errors import InvalidInput
 from feedback.reports.periods import ReportPeriod, months_of
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.service import survey_report
 from feedback.reports.suppression import SUPPRESSED, legend
 from feedback.reports.themes import theme_report
@@ -62,13 +62,16 @@ async def closing_summary(
     if found.status != "closed":
         raise InvalidInput("the closing summary is ready once the round has closed", field="round")
     period = round_period(found.opens_on, found.closes_on)
+    disclosure = Disclosure.from_settings(settings)
     surveys = []
     for pinned in found.surveys:
         filters = ReportFilter(period=period.name, version=pinned.version)
         report = await survey_report(
-            session, actor, pinned.slug, filters=filters, settings=settings
+            session, actor, pinned.slug, filters=filters, disclosure=disclosure
         )
-        themes = await theme_report(session, actor, pinned.slug, filters=filters, settings=settings)
+        themes = await theme_report(
+            session, actor, pinned.slug, filters=filters, disclosure=disclosure
+        )
         ranked = sorted(
             (line for line in themes.themes if line.shown != SUPPRESSED and (line.count or 0) > 0),
             key=lambda line: (-(line.count or 0), line.option),
@@ -159,14 +162,14 @@ async def _compare_survey(
         actor,
         slug,
         filters=ReportFilter(period=now[1].name, version=now[0]),
-        settings=settings,
+        disclosure=Disclosure.from_settings(settings),
     )
     previous = await survey_report(
         session,
         actor,
         slug,
         filters=ReportFilter(period=then[1].name, version=then[0]),
-        settings=settings,
+        disclosure=Disclosure.from_settings(settings),
     )
     old_questions = {question.id: question for question in previous.questions}
     questions = []

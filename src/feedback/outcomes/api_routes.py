@@ -4,16 +4,16 @@ pages (the report, and the quarterly return as JSON)."""
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
+from feedback.outcomes.filters import outcome_filters, return_quarter
 from feedback.outcomes.quarterly_return import quarterly_return
-from feedback.outcomes.report import outcome_report
+from feedback.outcomes.report import OutcomeFilter, outcome_report
 from feedback.outcomes.schemas import OutcomeReport, QuarterlyReturn
-from feedback.outcomes.staff_routes import outcome_filter
-from feedback.reports.staff_routes import current_quarter
-from feedback.settings import Settings
+from feedback.reports.schemas import Disclosure
 from feedback.web.guards import requires_role
 
 
@@ -21,26 +21,24 @@ class OutcomesApi(Controller):
     path = "/reports/outcomes"
     tags = ["reports"]
     guards = [requires_role(*REPORT_READERS)]
+    dependencies = {"filters": Provide(outcome_filters, sync_to_thread=False)}
 
     @get("/")
     async def report(
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
+        disclosure: Disclosure,
+        filters: OutcomeFilter,
     ) -> OutcomeReport:
         """`?period=2026-Q1` and at most one of `service_id`, `borough`; every matched
         figure carries its matched n; suppressed figures read `c`."""
-        filters = outcome_filter(period, service_id, borough)
-        return await outcome_report(db, staff, filters, settings=settings)
+        return await outcome_report(db, staff, filters, disclosure=disclosure)
 
-    @get("/return")
+    @get("/return", dependencies={"chosen": Provide(return_quarter, sync_to_thread=False)})
     async def quarterly_return(
-        self, db: AsyncSession, staff: Staff, settings: Settings, quarter: str | None = None
+        self, db: AsyncSession, staff: Staff, disclosure: Disclosure, chosen: str
     ) -> QuarterlyReturn:
         """The quarterly return (`?quarter=2026-Q1`): one row per service and the
         partnership total, with how each column is derived."""
-        return await quarterly_return(db, staff, quarter or current_quarter(), settings=settings)
+        return await quarterly_return(db, staff, chosen, disclosure=disclosure)

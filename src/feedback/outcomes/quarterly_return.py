@@ -27,9 +27,9 @@ from feedback.outcomes.report import exit_survey_report, indicators, outcome_fig
 from feedback.outcomes.schemas import Derivation, QuarterlyReturn, ReturnRow
 from feedback.reports.periods import parse_period
 from feedback.reports.release import ALL, Slice
+from feedback.reports.schemas import Disclosure
 from feedback.reports.service import ExportFile
 from feedback.reports.suppression import legend
-from feedback.settings import Settings
 
 TOTAL = "Partnership total"
 RETURN_FORMATS = ("csv", "xlsx")
@@ -38,7 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def quarterly_return(
-    session: AsyncSession, staff: Staff, quarter: str, *, settings: Settings
+    session: AsyncSession, staff: Staff, quarter: str, *, disclosure: Disclosure
 ) -> QuarterlyReturn:
     """Each service in the caller's scope, then the total over that scope."""
     if not QUARTER.fullmatch(quarter.strip()):
@@ -46,7 +46,7 @@ async def quarterly_return(
             "a return covers one quarter, as 2026-Q1", field="quarter", value=quarter
         )
     period = parse_period(quarter.strip())
-    figures = await outcome_figures(session, staff, period, settings=settings)
+    figures = await outcome_figures(session, staff, period, disclosure=disclosure)
     places: list[tuple[str, int | None, list[str], Slice]] = [
         (s.name, s.id, s.boroughs, ("service", str(s.id)))
         for s in await list_services(session, only=staff.service_scope())
@@ -54,7 +54,7 @@ async def quarterly_return(
     places.append((TOTAL, None, [], ALL))
     rows = []
     for name, service_id, boroughs, slice_ in places:
-        report = await exit_survey_report(session, staff, figures, period, slice_, settings)
+        report = await exit_survey_report(session, staff, figures, period, slice_, disclosure)
         rows.append(
             ReturnRow(
                 service=name,
@@ -172,11 +172,16 @@ _MATCHED_NOTE = (
 
 
 async def export_return(
-    session: AsyncSession, staff: Staff, quarter: str, *, settings: Settings, file_format: str
+    session: AsyncSession,
+    staff: Staff,
+    quarter: str,
+    *,
+    disclosure: Disclosure,
+    file_format: str,
 ) -> ExportFile:
     if file_format not in RETURN_FORMATS:
         raise InvalidInput("use csv or xlsx", field="format", value=file_format)
-    report = await quarterly_return(session, staff, quarter, settings=settings)
+    report = await quarterly_return(session, staff, quarter, disclosure=disclosure)
     record_audit(
         session,
         "report.outcomes_return_export",

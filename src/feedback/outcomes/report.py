@@ -40,12 +40,11 @@ from feedback.reports.periods import ReportPeriod, Window, parse_period
 from feedback.reports.questions import percent
 from feedback.reports.release import ALL, BASE, Atom, Figure, Release, Slice, build_release
 from feedback.reports.release import protect_responses as protect_exit_responses
-from feedback.reports.schemas import QuestionReport, ReportFilter, SurveyReport
+from feedback.reports.schemas import Disclosure, QuestionReport, ReportFilter, SurveyReport
 from feedback.reports.service import survey_report
 from feedback.reports.spans import window_for
 from feedback.reports.suppression import NOT_APPLICABLE, SUPPRESSED, legend
 from feedback.responses.models import AnswerCount
-from feedback.settings import Settings
 from feedback.surveys.models import Survey, SurveyVersion
 
 EXIT_SURVEY = "service-exit"
@@ -78,7 +77,7 @@ async def outcome_figures(
     staff: Staff,
     period: ReportPeriod,
     *,
-    settings: Settings,
+    disclosure: Disclosure,
     slug: str = EXIT_SURVEY,
 ) -> OutcomeFigures:
     """Load the scope's counters for the exit survey's latest version and protect them
@@ -91,7 +90,7 @@ async def outcome_figures(
     exit_atoms = await _exit_responses(session, scope, version_id, window)
     pairs = await _pair_atoms(session, scope, version_id, window)
     joint = await _joint_atoms(session, scope, version_id, window)
-    threshold, method = settings.suppression_threshold, settings.report_rounding
+    threshold, method = disclosure.threshold, disclosure.method
     protect = partial(_protect, exit_atoms, pairs, joint, window, threshold, method)
     exit_release, matched, joint_release = await anyio.to_thread.run_sync(protect)
     return OutcomeFigures(
@@ -127,13 +126,13 @@ def _protect(
 
 
 async def outcome_report(
-    session: AsyncSession, staff: Staff, filters: OutcomeFilter, *, settings: Settings
+    session: AsyncSession, staff: Staff, filters: OutcomeFilter, *, disclosure: Disclosure
 ) -> OutcomeReport:
     """Every indicator for one period and one slice (all, a service or a borough)."""
     period = parse_period(filters.period)
     slice_ = await outcome_slice(session, staff, filters)
-    figures = await outcome_figures(session, staff, period, settings=settings)
-    exit_report = await exit_survey_report(session, staff, figures, period, slice_, settings)
+    figures = await outcome_figures(session, staff, period, disclosure=disclosure)
+    exit_report = await exit_survey_report(session, staff, figures, period, slice_, disclosure)
     return OutcomeReport(
         survey=figures.slug,
         version=figures.version,
@@ -155,11 +154,12 @@ async def exit_survey_report(
     figures: OutcomeFigures,
     period: ReportPeriod,
     slice_: Slice,
-    settings: Settings,
+    disclosure: Disclosure,
 ) -> SurveyReport | None:
     """The exit survey's own protected report for this slice: the exit-only figures are
-    read from it, so they are the same figures (or the same `c`) as its report page.
-    None before the exit survey is published."""
+    read from it, so they are the same figures (or the same `c`) as its report page. Read
+    current, as the matched figures beside it are. None before the exit survey is
+    published."""
     if not figures.version:
         return None
     axis, value = slice_
@@ -169,7 +169,9 @@ async def exit_survey_report(
         service_id=int(value) if axis == "service" else None,
         borough=value if axis == "borough" else None,
     )
-    return await survey_report(session, staff, figures.slug, filters=filters, settings=settings)
+    return await survey_report(
+        session, staff, figures.slug, filters=filters, disclosure=disclosure.current()
+    )
 
 
 def indicators(

@@ -5,49 +5,36 @@ CSV and XLSX downloads)."""
 from __future__ import annotations
 
 from litestar import Controller, MediaType, Response, get
+from litestar.di import Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
-from feedback.errors import InvalidInput
 from feedback.organisations.service import list_services
+from feedback.outcomes.filters import outcome_filters, return_quarter
 from feedback.outcomes.quarterly_return import export_return, quarterly_return
 from feedback.outcomes.report import OutcomeFilter, outcome_report
-from feedback.reports.staff_routes import BOROUGHS, current_quarter, download
-from feedback.settings import Settings
+from feedback.reports.filters import BOROUGHS
+from feedback.reports.schemas import Disclosure
+from feedback.web.downloads import download
 from feedback.web.guards import requires_role
-
-
-def outcome_filter(
-    period: str | None, service_id: str | None, borough: str | None
-) -> OutcomeFilter:
-    """Query strings as the form sends them (empty means "all"); a bad value names itself."""
-    if service_id and not service_id.isdigit():
-        raise InvalidInput("must be a whole number", field="service", value=service_id)
-    return OutcomeFilter(
-        period=period or current_quarter(),
-        service_id=int(service_id) if service_id else None,
-        borough=borough or None,
-    )
 
 
 class OutcomePages(Controller):
     path = "/reports/outcomes"
     guards = [requires_role(*REPORT_READERS)]
+    dependencies = {"filters": Provide(outcome_filters, sync_to_thread=False)}
 
     @get("/", media_type=MediaType.HTML)
     async def report(
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
+        disclosure: Disclosure,
+        filters: OutcomeFilter,
     ) -> Template:
-        filters = outcome_filter(period, service_id, borough)
-        report = await outcome_report(db, staff, filters, settings=settings)
+        report = await outcome_report(db, staff, filters, disclosure=disclosure)
         return Template(
             "staff/outcomes.html",
             context={
@@ -59,18 +46,21 @@ class OutcomePages(Controller):
             },
         )
 
-    @get("/return", media_type=MediaType.HTML)
+    @get(
+        "/return",
+        media_type=MediaType.HTML,
+        dependencies={"chosen": Provide(return_quarter, sync_to_thread=False)},
+    )
     async def quarterly_return(
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
-        quarter: str | None = None,
+        disclosure: Disclosure,
+        chosen: str,
         format: str | None = None,
     ) -> Template | Response[bytes]:
-        chosen = quarter or current_quarter()
         if format:
-            file = await export_return(db, staff, chosen, settings=settings, file_format=format)
+            file = await export_return(db, staff, chosen, disclosure=disclosure, file_format=format)
             return download(file)
-        report = await quarterly_return(db, staff, chosen, settings=settings)
+        report = await quarterly_return(db, staff, chosen, disclosure=disclosure)
         return Template("staff/outcomes_return.html", context={"staff": staff, "report": report})

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get
+from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.roles import REPORT_READERS
 from feedback.auth.schemas import Staff
 from feedback.reports import service
-from feedback.reports.schemas import QuestionComparison, ReportableSurvey, SurveyReport
-from feedback.reports.staff_routes import download, report_filter
+from feedback.reports.filters import comparison_filters, report_filters
+from feedback.reports.schemas import (
+    Disclosure,
+    QuestionComparison,
+    ReportableSurvey,
+    ReportFilter,
+    SurveyReport,
+)
 from feedback.reports.themes import ThemeReport, theme_report
-from feedback.settings import Settings
+from feedback.web.downloads import download
 from feedback.web.guards import requires_role
 
 
@@ -19,6 +26,7 @@ class ReportsApi(Controller):
     path = "/reports"
     tags = ["reports"]
     guards = [requires_role(*REPORT_READERS)]
+    dependencies = {"filters": Provide(report_filters, sync_to_thread=False)}
 
     @get("/surveys")
     async def surveys(self, db: AsyncSession) -> list[ReportableSurvey]:
@@ -29,49 +37,41 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> SurveyReport:
         """`?period=2026-Q1` (month, quarter, half or year) and at most one of
         `service_id`, `borough`, `channel`; counts under the threshold read `c`."""
-        filters = report_filter(period, version, service_id, borough, channel)
         return await service.survey_report(
             db,
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
-    @get("/surveys/{slug:str}/compare/{question:str}")
+    @get(
+        "/surveys/{slug:str}/compare/{question:str}",
+        dependencies={"filters": Provide(comparison_filters, sync_to_thread=False)},
+    )
     async def compare(
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
         question: str,
-        period: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> QuestionComparison:
         """A question by id or core code, in every version that has it."""
-        filters = report_filter(period, None, service_id, borough, channel)
         return await service.compare_question(
             db,
             staff,
             slug,
             question,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
     @get("/surveys/{slug:str}/themes")
@@ -79,23 +79,17 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
+        filters: ReportFilter,
     ) -> ThemeReport:
         """Responses mentioning each theme (from stored tags), protected like answers."""
-        filters = report_filter(period, version, service_id, borough, channel)
         return await theme_report(
             db,
             staff,
             slug,
             filters=filters,
-            settings=settings,
-            max_stale_seconds=settings.report_max_stale_seconds,
+            disclosure=disclosure,
         )
 
     @get("/surveys/{slug:str}/export")
@@ -103,18 +97,13 @@ class ReportsApi(Controller):
         self,
         db: AsyncSession,
         staff: Staff,
-        settings: Settings,
+        disclosure: Disclosure,
         slug: str,
+        filters: ReportFilter,
         format: str = "csv",
-        period: str | None = None,
-        version: str | None = None,
-        service_id: str | None = None,
-        borough: str | None = None,
-        channel: str | None = None,
     ) -> Response[bytes]:
         """`?format=csv` or `xlsx`; audit-logged."""
-        filters = report_filter(period, version, service_id, borough, channel)
         file = await service.export_survey_report(
-            db, staff, slug, filters=filters, settings=settings, file_format=format
+            db, staff, slug, filters=filters, disclosure=disclosure, file_format=format
         )
         return download(file)

@@ -16,9 +16,8 @@ from feedback.errors import InvalidInput
 from feedback.organisations.service import list_services
 from feedback.reports.exports import board_pack_xlsx
 from feedback.reports.periods import parse_period
-from feedback.reports.schemas import BoardPack, BoardPackPage, ReportFilter
+from feedback.reports.schemas import BoardPack, BoardPackPage, Disclosure, ReportFilter
 from feedback.reports.service import ExportFile, survey_report
-from feedback.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,21 +28,23 @@ async def board_pack(
     slug: str,
     *,
     quarter: str,
-    settings: Settings,
+    disclosure: Disclosure,
     version: int | None = None,
 ) -> BoardPack:
-    """The partnership summary and one page per service in the caller's scope."""
+    """The partnership summary and one page per service in the caller's scope, from
+    current figures: a pack is printed and kept."""
     period = parse_period(quarter)
     if period.kind != "quarter":
         raise InvalidInput(
             "a board pack covers a quarter, as 2026-Q1", field="quarter", value=quarter
         )
+    disclosure = disclosure.current()
     summary = await survey_report(
         session,
         staff,
         slug,
         filters=ReportFilter(period=period.name, version=version),
-        settings=settings,
+        disclosure=disclosure,
     )
     pages = []
     for service in await list_services(session, only=staff.service_scope()):
@@ -52,7 +53,7 @@ async def board_pack(
             staff,
             slug,
             filters=ReportFilter(period=period.name, version=version, service_id=service.id),
-            settings=settings,
+            disclosure=disclosure,
         )
         pages.append(BoardPackPage(service.id, service.name, service.boroughs, report))
     return BoardPack(
@@ -72,13 +73,13 @@ async def export_board_pack(
     slug: str,
     *,
     quarter: str,
-    settings: Settings,
+    disclosure: Disclosure,
     version: int | None = None,
 ) -> ExportFile:
     """The pack as XLSX (a summary sheet, then a sheet per service); audit-logged (who,
     which survey and quarter; never a figure) before it is handed over."""
     pack = await board_pack(
-        session, staff, slug, quarter=quarter, settings=settings, version=version
+        session, staff, slug, quarter=quarter, disclosure=disclosure, version=version
     )
     record_audit(
         session,

@@ -30,10 +30,9 @@ from feedback.errors import Forbidden, NotFound
 from feedback.reports import service
 from feedback.reports.periods import ReportPeriod
 from feedback.reports.release import Slice
-from feedback.reports.schemas import ReportFilter
+from feedback.reports.schemas import Disclosure, ReportFilter
 from feedback.reports.themes import theme_labels, theme_report
 from feedback.responses.models import Response
-from feedback.settings import Settings
 from feedback.themes.models import ThemeTag
 from feedback.themes.opening import open_response
 from feedback.themes.redaction import redact
@@ -87,14 +86,17 @@ async def theme_quotes(
     theme: str,
     *,
     filters: ReportFilter,
-    settings: Settings,
+    disclosure: Disclosure,
     master_keys: MasterKeys,
 ) -> ThemeQuotes:
     """QUOTES_SHOWN redacted answers tagged with `theme` in the period and group, or none
     (see the module), for lead and analyst only."""
     if not staff.may_read_quotes:
         raise Forbidden("quotes are for the lead and analysts only")
-    report = await theme_report(session, staff, slug, filters=filters, settings=settings)
+    # Current figures, as exports read: the gate below decides on this count.
+    report = await theme_report(
+        session, staff, slug, filters=filters, disclosure=disclosure.current()
+    )
     line = next((line for line in report.themes if line.option == theme), None)
     if line is None:
         raise NotFound(f"no response in {report.period} mentions it", field="theme", value=theme)
@@ -110,7 +112,7 @@ async def theme_quotes(
         quotes=[],
     )
     # A hidden count means a small group: a quote from a group of two is nearly a name.
-    if line.count is None or line.count < settings.suppression_threshold:
+    if line.count is None or line.count < disclosure.threshold:
         return msgspec.structs.replace(quoted, withheld=TOO_SMALL_TO_QUOTE)
     tagged = dict((await session.execute(_tagged(staff, version.id, theme, period, slice_))).all())
     group = f"{slug}/{version.number}/{theme}/{period.name}/{report.narrowed_by}"

@@ -1,10 +1,44 @@
-"""What reports return: every count already protected (`shown` is a number or `c`)."""
+"""What reports are asked for (filters, the disclosure rules) and what they return: every
+count already protected (`shown` is a number or `c`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import msgspec
+
+from feedback.settings import Settings
+
+
+class Disclosure(msgspec.Struct, frozen=True, kw_only=True):
+    """The rules a report is released under, all a report service reads of the settings:
+    counts under `threshold` are hidden, shown counts are rounded by `method`, and a stored
+    release up to `max_stale_seconds` behind the data may be served (0: always current)."""
+
+    threshold: int
+    method: str
+    max_stale_seconds: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Disclosure:
+        """Current figures only: what is kept or handed on (exports, board packs, evidence,
+        round summaries) is never read from a release behind the data."""
+        return cls(threshold=settings.suppression_threshold, method=settings.report_rounding)
+
+    @classmethod
+    def for_pages(cls, settings: Settings) -> Disclosure:
+        """What report pages and the API read: a stored release up to
+        `report_max_stale_seconds` old is served, its time shown, so a busy day's new
+        responses do not make every view recompute the protection."""
+        return cls(
+            threshold=settings.suppression_threshold,
+            method=settings.report_rounding,
+            max_stale_seconds=settings.report_max_stale_seconds,
+        )
+
+    def current(self) -> Disclosure:
+        """The same rules, read from current figures only (see `from_settings`)."""
+        return msgspec.structs.replace(self, max_stale_seconds=0)
 
 
 class ReportFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -106,6 +140,7 @@ class ReportableSurvey(msgspec.Struct, frozen=True):
 
 __all__ = [
     "AnswerLine",
+    "Disclosure",
     "BoardPack",
     "BoardPackPage",
     "QuestionComparison",

@@ -41,6 +41,7 @@ from feedback.reports.release_cache import (
     cached_family,
 )
 from feedback.reports.schemas import (
+    Disclosure,
     QuestionComparison,
     QuestionReport,
     ReportableSurvey,
@@ -51,7 +52,6 @@ from feedback.reports.schemas import (
 from feedback.reports.spans import window_for
 from feedback.reports.suppression import legend
 from feedback.responses.models import AnswerCount
-from feedback.settings import Settings
 from feedback.surveys.definition import PublishedSurvey, Question, all_questions, question_type
 from feedback.surveys.models import Survey, SurveyVersion
 
@@ -85,22 +85,20 @@ async def survey_report(
     slug: str,
     *,
     filters: ReportFilter,
-    settings: Settings,
-    max_stale_seconds: int = 0,
+    disclosure: Disclosure,
 ) -> SurveyReport:
     """Per question: protected counts and percentages per answer for the chosen period and
-    slice, and the trend over the period's parts. With `max_stale_seconds`, a stored release
-    behind the data but younger than that is served, and `figures_as_of` says when it was
-    computed (pages and API pass the setting; snapshots such as evidence read current)."""
+    slice, and the trend over the period's parts. With `disclosure.max_stale_seconds`, a
+    stored release behind the data but younger than that is served, and `figures_as_of`
+    says when it was computed (pages and API allow it; snapshots such as evidence read
+    current)."""
     commit = not session.in_transaction()
     versions = await _versions(session, slug)
     version = _choose(versions, filters.version)
     period, slice_ = await _check_filters(session, staff, filters)
-    threshold, method = settings.suppression_threshold, settings.report_rounding
+    threshold, method = disclosure.threshold, disclosure.method
     window = await window_for(session, version.id, period)
-    cached = await _family(
-        session, staff, version, window, settings, commit=commit, max_stale=max_stale_seconds
-    )
+    cached = await _family(session, staff, version, window, disclosure, commit=commit)
     family = cached.family
     report_questions = []
     for _path, question in all_questions(version.published.definition):
@@ -151,8 +149,7 @@ async def compare_question(
     question_key: str,
     *,
     filters: ReportFilter,
-    settings: Settings,
-    max_stale_seconds: int = 0,
+    disclosure: Disclosure,
 ) -> QuestionComparison:
     """The question with this id or core code in every version that has it, each read from
     that version's own protected release under the same filters (stale ones as in
@@ -177,21 +174,20 @@ async def compare_question(
             staff,
             version,
             await window_for(session, version.id, period),
-            settings,
+            disclosure,
             commit=commit,
-            max_stale=max_stale_seconds,
         )
         stale.extend([cached.as_of] if cached.as_of else [])
         stored = cached.family.questions[question.id]
         base, lines = shape.answer_lines(
-            stored.release, stored.rows, period, slice_, settings.suppression_threshold
+            stored.release, stored.rows, period, slice_, disclosure.threshold
         )
         compared.append(
             VersionComparison(
                 version=version.number,
                 question_id=question.id,
                 base=base.shown,
-                mean=shape.mean_of(question, lines, settings.suppression_threshold),
+                mean=shape.mean_of(question, lines, disclosure.threshold),
                 answers=lines,
             )
         )
@@ -202,7 +198,7 @@ async def compare_question(
         question=question_key,
         period=period.name,
         narrowed_by=_slice_name(slice_),
-        legend=legend(settings.suppression_threshold),
+        legend=legend(disclosure.threshold),
         versions=compared,
         figures_as_of=as_of_minute(min(stale, default=None)),
     )
@@ -213,15 +209,14 @@ async def _family(
     staff: Staff,
     version: _Version,
     window: Window,
-    settings: Settings,
+    disclosure: Disclosure,
     *,
     commit: bool,
-    max_stale: int,
 ) -> CachedFamily:
     """Every protected figure the caller's scope may request for this version and window,
     from the stored release when it is current (see `release_cache`)."""
     scope = staff.service_scope()
-    threshold, method = settings.suppression_threshold, settings.report_rounding
+    threshold, method = disclosure.threshold, disclosure.method
 
     async def compute() -> StoredFamily:
         return await compute_answers_family(
@@ -237,7 +232,7 @@ async def _family(
         method=method,
         compute=compute,
         commit=commit,
-        max_stale_seconds=max_stale,
+        max_stale_seconds=disclosure.max_stale_seconds,
     )
 
 
@@ -443,17 +438,20 @@ async def export_survey_report(
     slug: str,
     *,
     filters: ReportFilter,
-    settings: Settings,
+    disclosure: Disclosure,
     file_format: str,
 ) -> ExportFile:
-    """The report as CSV or XLSX, with the same protection as the page; the export is
-    audit-logged (who, which survey and filters; never a figure) before it is handed over."""
+    """The report as CSV or XLSX, with the same protection as the page but from current
+    figures (a file is kept and handed on); the export is audit-logged (who, which survey
+    and filters; never a figure) before it is handed over."""
     from feedback.auth.audit import record_audit
     from feedback.reports.exports import EXPORT_FORMATS, report_csv, report_xlsx
 
     if file_format not in EXPORT_FORMATS:
         raise InvalidInput("use csv or xlsx", field="format", value=file_format)
-    report = await survey_report(session, staff, slug, filters=filters, settings=settings)
+    report = await survey_report(
+        session, staff, slug, filters=filters, disclosure=disclosure.current()
+    )
     record_audit(
         session,
         "report.export",

@@ -43,11 +43,10 @@ from feedback.reports.release import (
     store_release,
 )
 from feedback.reports.release_cache import THEMES, StoredFamily, StoredQuestion, cached_family
-from feedback.reports.schemas import AnswerLine, ReportFilter
+from feedback.reports.schemas import AnswerLine, Disclosure, ReportFilter
 from feedback.reports.spans import window_for
 from feedback.reports.suppression import legend
 from feedback.responses.models import Response
-from feedback.settings import Settings
 from feedback.surveys.models import Survey
 from feedback.themes.models import EmergingPhraseCount, ThemeTag
 from feedback.themes.taxonomy import load_taxonomy
@@ -202,8 +201,7 @@ async def theme_report(
     slug: str,
     *,
     filters: ReportFilter,
-    settings: Settings,
-    max_stale_seconds: int = 0,
+    disclosure: Disclosure,
 ) -> ThemeReport:
     """Theme mentions and their sentiment split (stale ones as in `service.survey_report`),
     and the emerging phrases."""
@@ -211,7 +209,7 @@ async def theme_report(
     versions = await service._versions(session, slug)
     version = service._choose(versions, filters.version)
     period, slice_ = await service._check_filters(session, staff, filters)
-    threshold = settings.suppression_threshold
+    threshold, method = disclosure.threshold, disclosure.method
     scope = staff.service_scope()
     window = await window_for(session, version.id, period)
 
@@ -222,7 +220,7 @@ async def theme_report(
             window,
             scope,
             threshold=threshold,
-            method=settings.report_rounding,
+            method=method,
         )
 
     cached = await cached_family(
@@ -231,16 +229,16 @@ async def theme_report(
         window=window,
         scope=scope,
         threshold=threshold,
-        method=settings.report_rounding,
+        method=method,
         compute=compute,
         commit=commit,
         kind=THEMES,
-        max_stale_seconds=max_stale_seconds,
+        max_stale_seconds=disclosure.max_stale_seconds,
     )
     family = cached.family
     release, rows = family.questions[THEMES].release, family.questions[THEMES].rows
     _base, lines = answer_lines(release, rows, period, slice_, threshold)
-    phrases, note = await _phrases(session, staff, slug, period, window, slice_, settings)
+    phrases, note = await _phrases(session, staff, slug, period, window, slice_, disclosure)
     return ThemeReport(
         survey=slug,
         version=version.number,
@@ -278,7 +276,7 @@ async def _phrases(
     period: ReportPeriod,
     window: Window,
     slice_: Slice,
-    settings: Settings,
+    disclosure: Disclosure,
 ) -> tuple[list[PhraseLine], str]:
     """The most used emerging phrases whose text is stored, protected over the window."""
     if staff.service_scope() is not None:
@@ -309,8 +307,8 @@ async def _phrases(
         window=window,
         rows=sorted(names),
         additive=False,
-        threshold=settings.suppression_threshold,
-        method=settings.report_rounding,
+        threshold=disclosure.threshold,
+        method=disclosure.method,
     )
     shown = [(release.figure(key, period, ALL), phrase) for key, phrase in names.items()]
     top = sorted(

@@ -1,4 +1,5 @@
-"""Per-request dependencies: a database session, the settings, the signed-in staff member."""
+"""Per-request dependencies: a database session, the settings and the disclosure rules
+reports are read under, the signed-in staff member."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from feedback.auth.schemas import Staff
 from feedback.auth.sign_in import SessionView
 from feedback.db.engine import request_session
 from feedback.queue import JobQueue
+from feedback.reports.schemas import Disclosure
 from feedback.settings import Settings
 
 
@@ -25,6 +27,12 @@ async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
 def provide_settings(state: State) -> Settings:
     settings: Settings = state.settings
     return settings
+
+
+def provide_disclosure(state: State) -> Disclosure:
+    """The rules report pages and the API read under, built once from the settings."""
+    disclosure: Disclosure = state.disclosure
+    return disclosure
 
 
 def provide_master_key(state: State) -> bytes:
