@@ -38,20 +38,17 @@ from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import SQLAlchemyError
 
 from feedback.db.engine import request_session
-from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.outcomes.pairing import OutcomeStep, outcome_step, pairing_code_error
-from feedback.queue import JobQueue
-from feedback.responses import journey
-from feedback.responses.answers import counted_options, read_answers
+from feedback.responses import journey, submission
+from feedback.responses.answers import read_answers
 from feedback.responses.consent_gate import consent_needed
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
 from feedback.responses.errors import NotStored
-from feedback.responses.intake import submit_response
 from feedback.responses.public_routes import questions_page, respondent_entry
-from feedback.responses.schemas import Receipt, Submission
+from feedback.responses.schemas import Receipt
+from feedback.responses.submission import AnswerEntry
 from feedback.settings import Settings
 from feedback.surveys.outcome_rules import INTAKE
-from feedback.themes.queueing import queue_tagging
 
 log = logging.getLogger(__name__)
 PATH = "/s/answers"
@@ -106,35 +103,25 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
             await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
             return
         try:
-            receipt = await submit_response(
+            receipt = await submission.submit_answers(
                 db,
-                Submission(
-                    entry_kind=cookie.kind,
-                    entry_digest=cookie.digest,
+                AnswerEntry(
+                    kind=cookie.kind,
+                    digest=cookie.digest,
                     form_nonce=nonce,
-                    survey_version_id=survey.version_id,
-                    consent_notice_version_id=survey.notice_version_id,
                     language=cookie.language,
-                    answers=read.answers,
-                    counted=counted_options(survey.published.definition, read.answers),
-                    outcome=outcome,
                 ),
+                survey,
+                read.answers,
+                outcome=outcome,
                 master_key=master_key,
                 period_kind=settings.key_period,
+                queue=state.queue,
             )
-        except LinkUsed:
-            # Lost a race for the link: the same neutral page (and status) as any link
-            # that is not available, so nothing tells which case it was.
-            raise LinkUnavailable() from None
         except (NotStored, SQLAlchemyError, OSError) as error:
             page = not_stored_page(survey, cookie, read.answers, nonce, master_key, error)
             await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
             return
-    # Committed, by this request or by an earlier send of this form whose page was lost:
-    # the worker (or this process) tags it next. The job id makes a repeat a no-op, and
-    # tagging twice changes nothing.
-    queue: JobQueue = state.queue
-    await queue_tagging(queue, receipt.response_id)
     body = thanks_page(scope, survey, cookie, receipt).encode()
     headers = [*_THANKS_HEADERS, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
