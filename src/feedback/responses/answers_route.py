@@ -117,6 +117,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
                 master_key=master_key,
                 period_kind=settings.key_period,
                 queue=state.queue,
+                intake=state.intake,
             )
         except (NotStored, SQLAlchemyError, OSError) as error:
             page = not_stored_page(survey, cookie, read.answers, nonce, master_key, error)

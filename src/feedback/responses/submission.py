@@ -13,7 +13,7 @@ from feedback.job_queue import JobQueue
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.outcomes.pairing import OutcomeStep
 from feedback.responses.answers import AnswerValue, counted_options
-from feedback.responses.intake import submit_response
+from feedback.responses.intake import GroupIntake, submit_response
 from feedback.responses.journey import SurveyForRespondent
 from feedback.responses.schemas import Receipt, Submission
 from feedback.themes.queueing import queue_tagging
@@ -42,6 +42,7 @@ async def submit_answers(
     master_key: bytes,
     period_kind: str,
     queue: JobQueue | None,
+    intake: GroupIntake | None = None,
 ) -> Receipt:
     """Store valid answers (`answers.read_answers`) once and queue them for tagging. A
     resent form returns the same receipt; a link or code that cannot take this form raises
@@ -52,7 +53,7 @@ async def submit_answers(
     The tagging job is queued once the response is committed, a resent form too (its first
     send may have lost its queueing with its page; the job id makes a repeat a no-op). A
     queue that is down leaves the response to the sweep; with no queue (the CLI), the
-    sweep tags it."""
+    sweep tags it. `intake` is the app's group intake (PostgreSQL), for single-use links."""
     definition = survey.published.definition
     try:
         receipt = await submit_response(
@@ -70,6 +71,7 @@ async def submit_answers(
             ),
             master_key=master_key,
             period_kind=period_kind,
+            intake=intake,
         )
     except LinkUsed:
         raise LinkUnavailable() from None
