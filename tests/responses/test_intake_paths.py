@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -331,3 +333,12 @@ async def test_a_period_with_no_live_key_seals_nothing(
         )
     assert await _stored(db) == (0, 0)
     assert await db.scalar(select(Link.used)) is False
+
+
+async def test_the_app_holds_one_group_intake_on_postgresql_and_none_on_sqlite(
+    app: Litestar, client: AsyncTestClient[Litestar], backend: str
+) -> None:
+    """Made in the app's lifespan for its engine and kept in its state, so two apps (or two
+    tests) never share one, and it is closed before the engine is disposed."""
+    held = app.state.intake
+    assert isinstance(held, GroupIntake) if backend == "postgres" else held is None
