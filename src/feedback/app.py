@@ -42,6 +42,7 @@ from feedback.reports.schemas import Disclosure
 from feedback.reports.staff_routes import ReportsPages
 from feedback.responses.answers_route import submit_answers
 from feedback.responses.frame import frame_text
+from feedback.responses.intake import group_intake_for
 from feedback.responses.public_routes import RespondentPages
 from feedback.responses.receipt_routes import ReceiptPages
 from feedback.settings import Settings
@@ -162,6 +163,7 @@ def create_app(settings: Settings) -> Litestar:
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
         app.state.engine = create_engine(settings)
         app.state.sessions = session_factory(app.state.engine)
+        app.state.intake = group_intake_for(app.state.engine)  # None unless PostgreSQL
         app.state.queue = build_queue(
             settings, functions=FUNCTIONS, engine=app.state.engine, master_keys=master_keys
         )
@@ -174,6 +176,8 @@ def create_app(settings: Settings) -> Litestar:
             yield
         finally:
             await app.state.queue.close()
+            if app.state.intake is not None:  # its last group, before the engine goes
+                await app.state.intake.close()
             await app.state.engine.dispose()
 
     csrf_cookie = "__Host-csrf" if settings.secure_cookies else "feedback-csrf"

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from arq import Retry
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -18,6 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from feedback.crypto.master import MasterKeys
 from feedback.db.engine import session_factory
+
+# The interface lives apart, arq-free, so that services can use it; re-exported here.
+from feedback.job_queue import JobQueue as JobQueue
+from feedback.job_queue import enqueue_or_leave_to_sweep as enqueue_or_leave_to_sweep
 from feedback.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,17 +48,6 @@ async def ping_queue(settings: Settings) -> str:
     except Exception:  # noqa: BLE001 - any failure means "not ready", reported not raised
         return "unreachable"
     return "ok"
-
-
-@runtime_checkable  # Litestar checks injected values against the handler's annotation
-class JobQueue(Protocol):
-    """Where a request hands work to the background after its transaction commits."""
-
-    async def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None: ...
-
-    async def drain(self) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -256,17 +249,3 @@ def build_queue(
     if settings.redis_url is not None:
         return ArqQueue(settings)
     return InProcessQueue(job_context(settings, engine, master_keys), functions)
-
-
-async def enqueue_or_leave_to_sweep(
-    queue: JobQueue, function: str, *args: Any, job_id: str
-) -> None:
-    """Enqueue work whose record is already committed. A queue that is down must not turn a
-    respondent's success page into an error: the job's periodic sweep finds the record."""
-    try:
-        await queue.enqueue(function, *args, job_id=job_id)
-    except Exception as error:  # noqa: BLE001 - any queue failure is recovered by the sweep
-        logging.getLogger("feedback.queue").warning(
-            "job not enqueued; its sweep will pick it up",
-            extra={"job": function, "error": type(error).__name__},
-        )

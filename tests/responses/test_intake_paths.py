@@ -1,31 +1,41 @@
-"""Intake called as a service, with no transaction open (as the submit route calls it):
-single-use links on PostgreSQL take the two-statement path, SQLite the general one, and
-both keep the same guarantees."""
+"""Intake called as a service, with no transaction open (as the submit route calls it).
+Every case runs on both paths over the same rules (responses/intake/rules.py): the general
+one on each backend, and the grouped two-statement one that single-use links take on
+PostgreSQL (skipped on SQLite)."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from feedback.crypto.errors import NoSealingKey
 from feedback.crypto.master import load_master_key
+from feedback.crypto.models import KeyPeriod
 from feedback.crypto.periods import period_label
 from feedback.crypto.sealing import current_sealing_key
 from feedback.crypto.service import destroy_period
 from feedback.db.base import utc_now
+from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable
-from feedback.links.models import Link
+from feedback.links.models import Link, LinkBatch
 from feedback.links.tokens import token_digest
-from feedback.responses import intake_postgresql, journey
+from feedback.responses import journey
 from feedback.responses.answers import AnswerValue, counted_options
-from feedback.responses.intake import submit_response
+from feedback.responses.intake import MULTIPLE_BOROUGHS, GroupIntake, submit_response
+from feedback.responses.intake import grouped as intake_postgresql
 from feedback.responses.models import AnswerCount, Response
 from feedback.responses.schemas import Receipt, Submission
 from feedback.settings import Settings
 from feedback.surveys.models import SurveyVersion
+from tests.factories import create_service
 from tests.support.responses import new_link_token
 
 ANSWERS: dict[str, AnswerValue] = {
@@ -33,6 +43,24 @@ ANSWERS: dict[str, AnswerValue] = {
     "had_to_repeat_story": "no",
     "age_band": "prefer_not_to_say",
 }
+
+
+@pytest.fixture(params=["general", "grouped"])
+async def intake(
+    request: pytest.FixtureRequest, db: AsyncSession, backend: str
+) -> AsyncIterator[GroupIntake | None]:
+    """The path under test: the general one (no group intake), or the grouped one, as the
+    app's lifespan makes it for a PostgreSQL engine."""
+    if request.param == "general":
+        yield None
+        return
+    if backend != "postgres":
+        pytest.skip("the grouped path is PostgreSQL's")
+    engine = db.bind
+    assert isinstance(engine, AsyncEngine)
+    grouped = GroupIntake(engine)
+    yield grouped
+    await grouped.close()
 
 
 async def _submission(db: AsyncSession, token: str, nonce: str) -> Submission:
@@ -61,14 +89,22 @@ async def _stored(db: AsyncSession) -> tuple[int, int]:
 
 
 async def test_the_same_form_sent_again_is_stored_once_with_the_same_receipt(
-    db: AsyncSession, settings: Settings, link_token: str
+    db: AsyncSession, settings: Settings, link_token: str, intake: GroupIntake | None
 ) -> None:
     submission = await _submission(db, link_token, secrets.token_urlsafe(16))
     first = await submit_response(
-        db, submission, master_key=load_master_key(settings), period_kind=settings.key_period
+        db,
+        submission,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=intake,
     )
     again = await submit_response(
-        db, submission, master_key=load_master_key(settings), period_kind=settings.key_period
+        db,
+        submission,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=intake,
     )
     assert (first.repeated, again.repeated) == (False, True)
     assert again.code == first.code and again.response_id == first.response_id
@@ -76,26 +112,38 @@ async def test_the_same_form_sent_again_is_stored_once_with_the_same_receipt(
 
 
 async def test_a_used_link_takes_no_other_form(
-    db: AsyncSession, settings: Settings, link_token: str
+    db: AsyncSession, settings: Settings, link_token: str, intake: GroupIntake | None
 ) -> None:
     first = await _submission(db, link_token, secrets.token_urlsafe(16))
     await submit_response(
-        db, first, master_key=load_master_key(settings), period_kind=settings.key_period
+        db,
+        first,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=intake,
     )
     other = await _submission(db, link_token, secrets.token_urlsafe(16))
     with pytest.raises(LinkUnavailable):
         await submit_response(
-            db, other, master_key=load_master_key(settings), period_kind=settings.key_period
+            db,
+            other,
+            master_key=load_master_key(settings),
+            period_kind=settings.key_period,
+            intake=intake,
         )
     assert await _stored(db) == (1, len(first.counted))
 
 
 async def test_the_stored_day_and_month_have_no_time_of_day(
-    db: AsyncSession, settings: Settings, link_token: str
+    db: AsyncSession, settings: Settings, link_token: str, intake: GroupIntake | None
 ) -> None:
     submission = await _submission(db, link_token, secrets.token_urlsafe(16))
     await submit_response(
-        db, submission, master_key=load_master_key(settings), period_kind=settings.key_period
+        db,
+        submission,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=intake,
     )
     row = (await db.execute(select(Response.submitted_on))).one()
     months = set(await db.scalars(select(AnswerCount.month)))
@@ -159,14 +207,20 @@ async def test_a_key_destroyed_after_it_was_read_seals_nothing_and_burns_nothing
     assert stored == set()
     assert await db.scalar(select(Link.used)) is False
     assert await _stored(db) == (0, 0)
+    grouped = GroupIntake(engine)
     await submit_response(
-        db, submission, master_key=load_master_key(settings), period_kind=settings.key_period
+        db,
+        submission,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=grouped,
     )
+    await grouped.close()
     assert await db.scalar(select(Response.key_period_id)) != key.period_id
 
 
 async def test_many_forms_at_once_are_each_stored_once_and_counted_exactly(
-    db: AsyncSession, settings: Settings, survey_ready: None
+    db: AsyncSession, settings: Settings, survey_ready: None, intake: GroupIntake | None
 ) -> None:
     """Concurrent submissions share write statements on PostgreSQL: every link still burns
     once, a form sent twice at once (a double-click) is stored once with one receipt, and
@@ -184,6 +238,7 @@ async def test_many_forms_at_once_are_each_stored_once_and_counted_exactly(
                 submission,
                 master_key=load_master_key(settings),
                 period_kind=settings.key_period,
+                intake=intake,
             )
 
     receipts = await asyncio.gather(*(submit(s) for s in submissions + submissions[:4]))
@@ -191,3 +246,99 @@ async def test_many_forms_at_once_are_each_stored_once_and_counted_exactly(
     assert {r.code for r in receipts[12:]} <= {r.code for r in receipts[:12]}
     assert await _stored(db) == (12, 12 * len(submissions[0].counted))
     assert await db.scalar(select(func.count()).where(Link.used.is_(True))) == 12
+
+
+async def _link_at(db: AsyncSession, service: str, boroughs: tuple[str, ...]) -> str:
+    await create_service(db, service, boroughs=boroughs)
+    batch = await links.create_links(
+        db,
+        survey_slug="service-satisfaction",
+        service_name=service,
+        count=1,
+        base_url="http://127.0.0.1:8000",
+    )
+    return batch.links[0].url.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("boroughs", "counted"),
+    [
+        (("kensington-chelsea",), "kensington-chelsea"),
+        (("westminster", "kensington-chelsea"), MULTIPLE_BOROUGHS),
+    ],
+)
+async def test_a_response_is_counted_in_its_services_only_borough_else_multiple(
+    db: AsyncSession,
+    settings: Settings,
+    survey_ready: None,
+    intake: GroupIntake | None,
+    boroughs: tuple[str, ...],
+    counted: str,
+) -> None:
+    token = await _link_at(db, "Borough Test Service", boroughs)
+    submission = await _submission(db, token, secrets.token_urlsafe(16))
+    await submit_response(
+        db,
+        submission,
+        master_key=load_master_key(settings),
+        period_kind=settings.key_period,
+        intake=intake,
+    )
+    assert set(await db.scalars(select(Response.borough))) == {counted}
+    assert set(await db.scalars(select(AnswerCount.borough))) == {counted}
+
+
+@pytest.mark.parametrize("ended", ["revoked", "expired"])
+async def test_a_link_of_a_revoked_or_expired_batch_takes_no_form(
+    db: AsyncSession,
+    settings: Settings,
+    link_token: str,
+    intake: GroupIntake | None,
+    ended: str,
+) -> None:
+    submission = await _submission(db, link_token, secrets.token_urlsafe(16))
+    past = utc_now() - timedelta(seconds=1)
+    column = LinkBatch.revoked_at if ended == "revoked" else LinkBatch.expires_at
+    await db.execute(update(LinkBatch).values({column: past}))
+    await db.commit()
+    with pytest.raises(LinkUnavailable):
+        await submit_response(
+            db,
+            submission,
+            master_key=load_master_key(settings),
+            period_kind=settings.key_period,
+            intake=intake,
+        )
+    assert await _stored(db) == (0, 0)
+    assert await db.scalar(select(Link.used)) is False
+
+
+async def test_a_period_with_no_live_key_seals_nothing(
+    db: AsyncSession, settings: Settings, link_token: str, intake: GroupIntake | None
+) -> None:
+    """A destroyed key is no sealing key: the form is refused (the operator must rotate
+    keys), nothing is stored and the link is left for the respondent."""
+    submission = await _submission(db, link_token, secrets.token_urlsafe(16))
+    key = await current_sealing_key(db, period_kind=settings.key_period)
+    destroyed = {"destroyed_at": utc_now(), "private_key_wrapped": None, "master_key_id": None}
+    await db.execute(update(KeyPeriod).where(KeyPeriod.id == key.period_id).values(destroyed))
+    await db.commit()
+    with pytest.raises(NoSealingKey):
+        await submit_response(
+            db,
+            submission,
+            master_key=load_master_key(settings),
+            period_kind=settings.key_period,
+            intake=intake,
+        )
+    assert await _stored(db) == (0, 0)
+    assert await db.scalar(select(Link.used)) is False
+
+
+async def test_the_app_holds_one_group_intake_on_postgresql_and_none_on_sqlite(
+    app: Litestar, client: AsyncTestClient[Litestar], backend: str
+) -> None:
+    """Made in the app's lifespan for its engine and kept in its state, so two apps (or two
+    tests) never share one, and it is closed before the engine is disposed."""
+    held = app.state.intake
+    assert isinstance(held, GroupIntake) if backend == "postgres" else held is None

@@ -24,7 +24,7 @@ from feedback.queue import job_context
 from feedback.reports.models import ReportCell
 from feedback.responses import journey
 from feedback.responses.answers import AnswerValue, counted_options
-from feedback.responses.intake import submit_response
+from feedback.responses.intake import GroupIntake, submit_response
 from feedback.responses.jobs import withdraw_response
 from feedback.responses.models import AnswerCount, Response
 from feedback.responses.schemas import Receipt, Submission
@@ -85,13 +85,21 @@ async def submission_for(
     )
 
 
-async def submit_on(engine: AsyncEngine, settings: Settings, submission: Submission) -> Receipt:
+async def submit_on(
+    engine: AsyncEngine,
+    settings: Settings,
+    submission: Submission,
+    intake: GroupIntake | None = None,
+) -> Receipt:
+    """As a web process submits: with its group intake (PostgreSQL), a single-use link goes
+    in a group; without, the general path."""
     async with session_factory(engine)() as session:
         return await submit_response(
             session,
             submission,
             master_key=load_master_key(settings),
             period_kind=settings.key_period,
+            intake=intake,
         )
 
 
@@ -136,20 +144,24 @@ async def test_intake_and_withdrawals_together_never_deadlock(
     forms = [await submission_for(db, t, varied_answers(n)) for n, t in enumerate(tokens)]
     to_withdraw, arriving = forms[:WITHDRAWN], forms[WITHDRAWN:]
     engines = [create_engine(settings) for _process in range(2)]  # two web processes
+    intakes = [GroupIntake(engine) for engine in engines]
     try:
-        stored = await asyncio.gather(*(submit_on(engines[0], settings, f) for f in to_withdraw))
+        stored = await asyncio.gather(
+            *(submit_on(engines[0], settings, f, intakes[0]) for f in to_withdraw)
+        )
         before = await deadlocks_here(db)
         ctx: dict[str, Any] = job_context(settings, engines[1], load_master_keys(settings))
         with caplog.at_level(logging.WARNING, logger="feedback.db.lock_order"):
             done = await asyncio.gather(
                 *(
-                    submit_on(engines[n % 2], settings, form)
+                    submit_on(engines[n % 2], settings, form, intakes[n % 2])
                     for n, form in enumerate(arriving, start=1)
                 ),
                 *(withdraw_response(ctx, receipt.response_id) for receipt in stored),
             )
     finally:
-        for engine in engines:
+        for intake, engine in zip(intakes, engines, strict=True):
+            await intake.close()
             await engine.dispose()
 
     assert done[INTAKE:] == ["removed"] * WITHDRAWN

@@ -21,7 +21,7 @@ from feedback.app import create_app
 from feedback.crypto.master import load_master_key
 from feedback.db.engine import create_engine
 from feedback.responses.errors import NotStored
-from feedback.responses.intake import receipt_code_for
+from feedback.responses.intake import GroupIntake, receipt_code_for
 from feedback.responses.models import AnswerCount, Response
 from feedback.settings import Settings
 from tests.responses.test_lock_order import (
@@ -90,10 +90,12 @@ async def test_a_deadlocked_write_is_retried_and_answered_with_its_receipt(
     (token,) = await new_tokens(db, 1)
     form = await submission_for(db, token, varied_answers(1))
     engine = create_engine(settings)
+    intake = GroupIntake(engine)  # as the app's lifespan makes it
     try:
         async with refusing(2, DEADLOCK):
-            receipt = await submit_on(engine, settings, form)
+            receipt = await submit_on(engine, settings, form, intake)
     finally:
+        await intake.close()
         await engine.dispose()
     assert receipt.code == receipt_code_for(load_master_key(settings), form)
     assert await stored_count(db) == 1
@@ -106,15 +108,17 @@ async def test_a_refused_form_is_told_not_stored_and_is_not_stored_later(
     refused_token, later_token = await new_tokens(db, 2)
     refused = await submission_for(db, refused_token, varied_answers(1))
     engine = create_engine(settings)
+    intake = GroupIntake(engine)  # as the app's lifespan makes it
     try:
         async with refusing(2, REFUSED):  # the group statement, then the form on its own
             with pytest.raises(NotStored):
-                await submit_on(engine, settings, refused)
+                await submit_on(engine, settings, refused, intake)
             # a later group runs after anything the refused form could have been queued in
-            await submit_on(engine, settings, await submission_for(db, later_token, {}))
+            await submit_on(engine, settings, await submission_for(db, later_token, {}), intake)
             assert await stored_count(db) == 1
-        again = await submit_on(engine, settings, refused)
+        again = await submit_on(engine, settings, refused, intake)
     finally:
+        await intake.close()
         await engine.dispose()
     assert again.code == receipt_code_for(load_master_key(settings), refused)
     assert await stored_count(db) == 2
@@ -173,9 +177,11 @@ async def test_a_form_stored_before_its_page_was_lost_is_queued_for_tagging_when
             # Stored, but the page never reached the browser (and nothing was queued).
             form = await submission_for(db, token, {}, nonce=hidden(page, "form_nonce"))
             engine = create_engine(settings)
+            intake = GroupIntake(engine)  # as the app's lifespan makes it
             try:
-                first = await submit_on(engine, settings, form)
+                first = await submit_on(engine, settings, form, intake)
             finally:
+                await intake.close()
                 await engine.dispose()
             assert not await redis.exists(job_key_prefix + f"tag:{first.response_id}")
             again = await client.post("/s/answers", data=_sent(page))

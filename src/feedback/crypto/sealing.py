@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.crypto.errors import NoSealingKey
@@ -120,6 +120,12 @@ def response_associated_data(response_id: str | int, survey_version_id: str | in
     return msgspec.json.encode(["response", str(response_id), str(survey_version_id)])
 
 
+def key_is_live() -> ColumnElement[bool]:
+    """A period's key pair may seal only while it is not destroyed: a response sealed to a
+    destroyed key could never be opened by anyone."""
+    return KeyPeriod.__table__.c.destroyed_at.is_(None)
+
+
 async def current_sealing_key(
     session: AsyncSession, *, period_kind: str, now: datetime | None = None
 ) -> SealingKey:
@@ -132,7 +138,7 @@ async def current_sealing_key(
     row = (
         await session.execute(
             select(KeyPeriod.id, KeyPeriod.public_key).where(
-                KeyPeriod.label == label, KeyPeriod.destroyed_at.is_(None)
+                KeyPeriod.label == label, key_is_live()
             )
         )
     ).first()

@@ -4,10 +4,10 @@ them in the submission's own transaction."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback import clock
@@ -207,6 +207,15 @@ async def _unused_code(session: AsyncSession, master_key: bytes) -> str:
     raise InvalidInput("could not find a free code; try again")  # 25^8 codes: never in practice
 
 
+def batch_is_live(now: ColumnElement[Any]) -> ColumnElement[bool]:
+    """A batch's links and codes take forms until it is revoked or its expiry passes; the
+    one statement of that rule, for redeeming here and for intake's grouped path."""
+    batches = LinkBatch.__table__
+    return batches.c.revoked_at.is_(None) & (
+        batches.c.expires_at.is_(None) | (batches.c.expires_at > now)
+    )
+
+
 _LINK_ENTRY = (
     select(
         Link.__table__.c.id,
@@ -214,21 +223,18 @@ _LINK_ENTRY = (
         LinkBatch.__table__.c.survey_id,
         LinkBatch.__table__.c.service_id,
         LinkBatch.__table__.c.channel,
-        LinkBatch.__table__.c.revoked_at,
-        LinkBatch.__table__.c.expires_at,
+        batch_is_live(bindparam("now")).label("live"),
     )
     .join(LinkBatch.__table__, Link.__table__.c.batch_id == LinkBatch.__table__.c.id)
     .where(Link.__table__.c.token_digest == bindparam("digest"))
 )
 
 
-class _Lifetime(Protocol):
-    revoked_at: datetime | None
-    expires_at: datetime | None
-
-
-def _batch_live(batch: _Lifetime, now: datetime) -> bool:
-    return batch.revoked_at is None and (batch.expires_at is None or batch.expires_at > now)
+_CODE_ENTRY = (
+    select(JoinCode, LinkBatch, batch_is_live(bindparam("now")).label("live"))
+    .join(LinkBatch, JoinCode.batch_id == LinkBatch.id)
+    .where(JoinCode.code_digest == bindparam("digest"))
+)
 
 
 async def redeem_token(session: AsyncSession, token: str) -> Entry:
@@ -240,8 +246,9 @@ async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
     """Look an entry up again by the digest kept in the respondent's session cookie."""
     if kind == "link":  # every page and every submission: plain columns, no ORM objects
         connection = await session.connection()
-        row = (await connection.execute(_LINK_ENTRY, {"digest": digest})).one_or_none()
-        if row is None or row.used or not _batch_live(row, utc_now()):
+        found = await connection.execute(_LINK_ENTRY, {"digest": digest, "now": utc_now()})
+        row = found.one_or_none()
+        if row is None or row.used or not row.live:
             raise LinkUnavailable()
         return Entry(
             kind="link",
@@ -251,17 +258,9 @@ async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
             channel=row.channel,
         )
     code_row = (
-        await session.execute(
-            select(JoinCode, LinkBatch)
-            .join(LinkBatch, JoinCode.batch_id == LinkBatch.id)
-            .where(JoinCode.code_digest == digest)
-        )
+        await session.execute(_CODE_ENTRY, {"digest": digest, "now": utc_now()})
     ).one_or_none()
-    if (
-        code_row is None
-        or code_row.JoinCode.uses >= code_row.JoinCode.cap
-        or not _batch_live(code_row.LinkBatch, utc_now())
-    ):
+    if code_row is None or code_row.JoinCode.uses >= code_row.JoinCode.cap or not code_row.live:
         raise LinkUnavailable()
     return Entry(
         kind="code",

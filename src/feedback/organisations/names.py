@@ -3,7 +3,7 @@
 Slugs (`hammersmith-fulham`) are identifiers for URLs, filters and the API; people read
 these names (each council's own spelling). The three boroughs are seeded by migration 0001
 with the same names (a test holds the two together); responses from a service working in
-more than one borough are counted under `multiple` (`responses.intake`), which has no row.
+more than one borough are counted under `multiple` (`responses.intake.rules`), which has no row.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ async def count_outcome(
     place: PairingPlace,
     master_key: bytes,
 ) -> None:
-    """The one call intake makes, in the response's transaction (responses/intake.py)."""
+    """The one call intake makes, in the response's transaction (responses/intake/general.py)."""
     if step.stage == INTAKE:
         await keep_for_pairing(
             connection, code=receipt_code, pairs=step.pairs, answers=answers, master_key=master_key

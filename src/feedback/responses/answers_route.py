@@ -7,7 +7,8 @@ It is still a route of the app: the request log logs it, the before-send hook ad
 respondent safety headers, and anything raised here (an unavailable link, a refused
 token, a wrong method) is rendered by the app's exception handlers, so a lost link gets
 the same neutral page as everywhere else. The CSRF middleware cannot read an ASGI
-handler's body, so the form's token is checked here by the middleware's own rule.
+handler's body, so the form's token is checked by the middleware's own rule (web/csrf.py),
+and cookies are read from the scope (web/cookies.py).
 
 The thank-you page differs between responses only in the receipt code, so it is rendered
 once per survey version, language and danger flag and the code is put in per response.
@@ -15,43 +16,35 @@ once per survey version, language and danger flag and the code is put in per res
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 from typing import Any
 from urllib.parse import parse_qs
 
-from litestar import Litestar, Request
+from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.exceptions import (
-    ClientException,
-    HTTPException,
-    MethodNotAllowedException,
-    PermissionDeniedException,
-)
+from litestar.exceptions import ClientException, HTTPException, MethodNotAllowedException
 from litestar.handlers import asgi
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import HTTPScope, Receive, Send
-from litestar.utils.scope.state import ScopeState
 from sqlalchemy.exc import SQLAlchemyError
 
 from feedback.db.engine import request_session
-from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.outcomes.pairing import OutcomeStep, outcome_step, pairing_code_error
-from feedback.queue import JobQueue
-from feedback.responses import journey
-from feedback.responses.answers import counted_options, read_answers
+from feedback.responses import journey, submission
+from feedback.responses.answers import read_answers
 from feedback.responses.consent_gate import consent_needed
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie
 from feedback.responses.errors import NotStored
-from feedback.responses.intake import submit_response
 from feedback.responses.public_routes import questions_page, respondent_entry
-from feedback.responses.schemas import Receipt, Submission
+from feedback.responses.schemas import Receipt
+from feedback.responses.submission import AnswerEntry
 from feedback.settings import Settings
 from feedback.surveys.outcome_rules import INTAKE
-from feedback.themes.queueing import queue_tagging
+from feedback.web.cookies import scope_cookies
+from feedback.web.csrf import FORM_FIELD as CSRF_FIELD
+from feedback.web.csrf import check_csrf
 
 log = logging.getLogger(__name__)
 PATH = "/s/answers"
@@ -74,9 +67,9 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
     if scope["method"] != "POST":
         raise MethodNotAllowedException(headers={"allow": "POST"})
     app = scope["litestar_app"]
-    cookies = _cookies(scope)
+    cookies = scope_cookies(scope)
     form = parse_qs((await _body(receive)).decode(errors="replace"), keep_blank_values=True)
-    _check_csrf(app, scope, cookies, form)
+    check_csrf(app, scope, cookies, _first(form, CSRF_FIELD))
     state = app.state
     master_key: bytes = state.master_key
     settings: Settings = state.settings
@@ -106,35 +99,26 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
             await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
             return
         try:
-            receipt = await submit_response(
+            receipt = await submission.submit_answers(
                 db,
-                Submission(
-                    entry_kind=cookie.kind,
-                    entry_digest=cookie.digest,
+                AnswerEntry(
+                    kind=cookie.kind,
+                    digest=cookie.digest,
                     form_nonce=nonce,
-                    survey_version_id=survey.version_id,
-                    consent_notice_version_id=survey.notice_version_id,
                     language=cookie.language,
-                    answers=read.answers,
-                    counted=counted_options(survey.published.definition, read.answers),
-                    outcome=outcome,
                 ),
+                survey,
+                read.answers,
+                outcome=outcome,
                 master_key=master_key,
                 period_kind=settings.key_period,
+                queue=state.queue,
+                intake=state.intake,
             )
-        except LinkUsed:
-            # Lost a race for the link: the same neutral page (and status) as any link
-            # that is not available, so nothing tells which case it was.
-            raise LinkUnavailable() from None
         except (NotStored, SQLAlchemyError, OSError) as error:
             page = not_stored_page(survey, cookie, read.answers, nonce, master_key, error)
             await page.to_asgi_response(None, Request(scope, receive))(scope, receive, send)
             return
-    # Committed, by this request or by an earlier send of this form whose page was lost:
-    # the worker (or this process) tags it next. The job id makes a repeat a no-op, and
-    # tagging twice changes nothing.
-    queue: JobQueue = state.queue
-    await queue_tagging(queue, receipt.response_id)
     body = thanks_page(scope, survey, cookie, receipt).encode()
     headers = [*_THANKS_HEADERS, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -235,40 +219,3 @@ async def _body(receive: Receive) -> bytes:
 
 def _first(form: dict[str, list[str]], name: str) -> str:
     return next(iter(form.get(name, ())), "")
-
-
-def _cookies(scope: HTTPScope) -> dict[str, str]:
-    """The request's cookies (ASGI header names arrive lower-cased). The ones read here
-    are set by this app, unquoted: base64url, hex and dots only."""
-    found: dict[str, str] = {}
-    for name, value in scope["headers"]:
-        if name == b"cookie":
-            for pair in value.decode("latin-1").split(";"):
-                key, _, item = pair.partition("=")
-                found.setdefault(key.strip(), item.strip().strip('"'))
-    return found
-
-
-def _check_csrf(
-    app: Litestar, scope: HTTPScope, cookies: dict[str, str], form: dict[str, list[str]]
-) -> None:
-    """Litestar's CSRFMiddleware rule: the form's (or header's) token and the cookie's are
-    both signed with the app's secret and carry the same random part."""
-    config = app.csrf_config
-    assert config is not None  # create_app configures CSRF
-    header = config.header_name.lower().encode()
-    sent = next((v.decode("latin-1") for k, v in scope["headers"] if k == header), None)
-    sent = sent or _first(form, "_csrf_token")
-    from_form = _signed_secret(sent, config.secret)
-    from_cookie = _signed_secret(cookies.get(config.cookie_name), config.secret)
-    if from_form is None or from_cookie is None or not hmac.compare_digest(from_form, from_cookie):
-        raise PermissionDeniedException("CSRF token verification failed")
-    ScopeState.from_scope(scope).csrf_token = sent  # a page shown again carries it
-
-
-def _signed_secret(token: str | None, secret: str) -> str | None:
-    if not token or len(token) <= CSRF_SECRET_LENGTH:
-        return None
-    random_part, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
-    expected = generate_csrf_hash(token=random_part, secret=secret)
-    return random_part if hmac.compare_digest(signature, expected) else None

@@ -18,22 +18,22 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.errors import TooManyAttempts
+from feedback.job_queue import JobQueue
 from feedback.links import tokens
-from feedback.links.errors import LinkUnavailable, LinkUsed
+from feedback.links.errors import LinkUnavailable
 from feedback.links.service import redeem_code
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
 from feedback.outcomes.codes import normal_code
 from feedback.outcomes.errors import PairingCodeUnknown
 from feedback.outcomes.pairing import check_pairing_code, outcome_step
-from feedback.responses.answers import counted_options, is_shown, read_answers
-from feedback.responses.intake import submit_response
+from feedback.responses.answers import is_shown, read_answers
 from feedback.responses.journey import (
     SurveyForRespondent,
     languages_of,
     latest_version_id,
     survey_for_respondent,
 )
-from feedback.responses.schemas import Submission
+from feedback.responses.submission import AnswerEntry, submit_answers
 from feedback.settings import Settings
 from feedback.sms import state as store
 from feedback.sms.phrases import sms_phrase
@@ -52,11 +52,9 @@ STOPPED = sms_phrase("stopped", "en")
 
 
 class Reply(msgspec.Struct, frozen=True):
-    """The texts to send back, in order; empty when nothing may be sent (an opted-out number).
-    `stored_response_id` is set when this text completed a response, so it can be tagged."""
+    """The texts to send back, in order; empty when nothing may be sent (an opted-out number)."""
 
     messages: list[str]
-    stored_response_id: str | None = None
 
 
 async def handle_text(
@@ -67,9 +65,12 @@ async def handle_text(
     sender: str,
     text: str,
     older_keys: Sequence[bytes] = (),
+    queue: JobQueue | None = None,
 ) -> Reply:
     """Take one inbound text from `sender` (E.164) and decide the replies. `older_keys`
-    are the other configured master keys: an opt-out hashed under one of them still holds."""
+    are the other configured master keys: an opt-out hashed under one of them still holds.
+    A completed response is queued for tagging on `queue`; with none (the CLI), the sweep
+    tags it."""
     keys = store.keys_for(master_key, sender, older_keys)
     words = text.strip().split()
     first = words[0].upper() if words else ""
@@ -80,7 +81,7 @@ async def handle_text(
         await session.commit()
         return Reply([sms_phrase("stopped", live.language if live else "en")])
     if first == KEYWORD:
-        return await _start(session, settings, master_key, keys, words[1:])
+        return await _start(session, settings, master_key, queue, keys, words[1:])
     if await store.is_opted_out(session, keys.every_lookup):
         return Reply([])
     conversation = await store.load_conversation(session, keys)
@@ -92,7 +93,9 @@ async def handle_text(
         await session.commit()
         return Reply([])
     survey = await survey_for_respondent(session, conversation.survey_version_id)
-    return await _step(session, settings, master_key, keys, conversation, survey, text.strip())
+    return await _step(
+        session, settings, master_key, queue, keys, conversation, survey, text.strip()
+    )
 
 
 async def _unrecognised(
@@ -115,7 +118,12 @@ async def _unrecognised(
 
 
 async def _start(
-    session: AsyncSession, settings: Settings, master_key: bytes, keys: NumberKeys, words: list[str]
+    session: AsyncSession,
+    settings: Settings,
+    master_key: bytes,
+    queue: JobQueue | None,
+    keys: NumberKeys,
+    words: list[str],
 ) -> Reply:
     """A new conversation for a live code. Texting the keyword is the person asking, so it
     also lifts an earlier STOP; an unknown code gets one neutral reply and stores nothing."""
@@ -151,7 +159,9 @@ async def _start(
         return await _save_and_reply(
             session, settings, keys, conversation, [welcome, sms_phrase("pairing_ask", language)]
         )
-    return await _ask_next(session, settings, master_key, keys, conversation, survey, [welcome])
+    return await _ask_next(
+        session, settings, master_key, queue, keys, conversation, survey, [welcome]
+    )
 
 
 async def _save_and_reply(
@@ -172,6 +182,7 @@ async def _pairing_reply(
     session: AsyncSession,
     settings: Settings,
     master_key: bytes,
+    queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
     survey: SurveyForRespondent,
@@ -207,24 +218,27 @@ async def _pairing_reply(
             conversation.pairing_code = normal_code(text)
             before = [sms_phrase("pairing_kept", language)]
     conversation.awaiting_code = False
-    return await _ask_next(session, settings, master_key, keys, conversation, survey, before)
+    return await _ask_next(session, settings, master_key, queue, keys, conversation, survey, before)
 
 
 async def _step(
     session: AsyncSession,
     settings: Settings,
     master_key: bytes,
+    queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
     survey: SurveyForRespondent,
     text: str,
 ) -> Reply:
     if conversation.awaiting_code:
-        return await _pairing_reply(session, settings, master_key, keys, conversation, survey, text)
+        return await _pairing_reply(
+            session, settings, master_key, queue, keys, conversation, survey, text
+        )
     command = text.upper()
     question = _current(conversation, survey)
     if question is None:  # nothing left to ask: finish what is there
-        return await _finish(session, settings, master_key, keys, conversation, survey, [])
+        return await _finish(session, settings, master_key, queue, keys, conversation, survey, [])
     if command == "HELP":
         await store.save_conversation(
             session, keys, conversation, hours=settings.sms_conversation_hours
@@ -245,14 +259,17 @@ async def _step(
                 sms_phrase("needs_answer", conversation.language),
             )
         conversation.form.pop(question.id, None)
-        return await _ask_next(session, settings, master_key, keys, conversation, survey, [])
-    return await _answer(session, settings, master_key, keys, conversation, survey, question, text)
+        return await _ask_next(session, settings, master_key, queue, keys, conversation, survey, [])
+    return await _answer(
+        session, settings, master_key, queue, keys, conversation, survey, question, text
+    )
 
 
 async def _answer(
     session: AsyncSession,
     settings: Settings,
     master_key: bytes,
+    queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
     survey: SurveyForRespondent,
@@ -269,7 +286,7 @@ async def _answer(
             conversation.form = form
             before = [settings.card_help_line] if _signals_danger(question, text) else []
             return await _ask_next(
-                session, settings, master_key, keys, conversation, survey, before
+                session, settings, master_key, queue, keys, conversation, survey, before
             )
     return await _retry(session, settings, keys, conversation, survey, question, "")
 
@@ -323,6 +340,7 @@ async def _ask_next(
     session: AsyncSession,
     settings: Settings,
     master_key: bytes,
+    queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
     survey: SurveyForRespondent,
@@ -336,7 +354,9 @@ async def _ask_next(
         start = [q.id for q in questions].index(conversation.asked[-1]) + 1
     following = [q for q in questions[start:] if is_shown(q, answers)]
     if not following:
-        return await _finish(session, settings, master_key, keys, conversation, survey, before)
+        return await _finish(
+            session, settings, master_key, queue, keys, conversation, survey, before
+        )
     conversation.asked.append(following[0].id)
     conversation.retries = 0
     await store.save_conversation(
@@ -350,6 +370,7 @@ async def _finish(
     session: AsyncSession,
     settings: Settings,
     master_key: bytes,
+    queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
     survey: SurveyForRespondent,
@@ -357,28 +378,26 @@ async def _finish(
 ) -> Reply:
     """Store the response exactly as the web does; the conversation row goes in the same
     transaction, so either both happen or neither."""
-    definition = survey.published.definition
-    answers = read_answers(definition, _as_form(conversation.form)).answers
+    answers = read_answers(survey.published.definition, _as_form(conversation.form)).answers
     await store.end_conversation(session, keys)
     try:
-        receipt = await submit_response(
+        receipt = await submit_answers(
             session,
-            Submission(
-                entry_kind="code",
-                entry_digest=conversation.entry_digest,
+            AnswerEntry(
+                kind="code",
+                digest=conversation.entry_digest,
                 form_nonce=conversation.form_nonce,
-                survey_version_id=conversation.survey_version_id,
-                consent_notice_version_id=survey.notice_version_id,
                 language=conversation.language,
-                answers=answers,
-                counted=counted_options(definition, answers),
-                # An intake keeps its pairing row; an exit with her code counts the pair.
-                outcome=outcome_step(survey.published, conversation.pairing_code),
             ),
+            survey,
+            answers,
+            # An intake keeps its pairing row; an exit with her code counts the pair.
+            outcome=outcome_step(survey.published, conversation.pairing_code),
             master_key=master_key,
             period_kind=settings.key_period,
+            queue=queue,
         )
-    except (LinkUsed, LinkUnavailable):
+    except LinkUnavailable:
         await store.end_conversation(session, keys)
         await session.commit()
         return Reply([*before, sms_phrase("closed", conversation.language)])
@@ -388,8 +407,7 @@ async def _finish(
         code=receipt.code,
         url=f"{settings.public_base_url}/receipt",
     )
-    stored = None if receipt.repeated else receipt.response_id
-    return Reply([*before, thanks, settings.card_help_line], stored_response_id=stored)
+    return Reply([*before, thanks, settings.card_help_line])
 
 
 def _current(conversation: ConversationState, survey: SurveyForRespondent) -> Question | None:

@@ -21,7 +21,6 @@ from feedback.sms.delivery import record_status
 from feedback.sms.interface import Inbound, InboundRequest
 from feedback.sms.provider import provider_named
 from feedback.sms.service import receive_text, send_replies
-from feedback.themes.queueing import queue_tagging
 
 WEBHOOK_PATH = "/sms/inbound/{provider}"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -141,7 +140,6 @@ async def _receive(
         provider=name,
         inbound=inbound,
         older_keys=master_keys[1:],
+        queue=queue,
     )
     await send_replies(provider_named(settings, name), inbound.sender, reply)
-    if reply.stored_response_id is not None:
-        await queue_tagging(queue, reply.stored_response_id)

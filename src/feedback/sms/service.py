@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.job_queue import JobQueue
 from feedback.settings import Settings
 from feedback.sms import state as store
 from feedback.sms.conversation import Reply, handle_text, message_digest
@@ -28,8 +29,10 @@ async def receive_text(
     provider: str,
     inbound: Inbound,
     older_keys: Sequence[bytes] = (),
+    queue: JobQueue | None = None,
 ) -> Reply:
-    """Handle one inbound text once: a redelivered provider message id gets no second reply."""
+    """Handle one inbound text once: a redelivered provider message id gets no second reply.
+    A response it completes is queued for tagging on `queue` (none: the sweep tags it)."""
     if not await store.first_delivery(session, provider, message_digest(inbound.message_id)):
         log.info("sms inbound repeated", extra={"provider": provider})
         return Reply([])
@@ -40,6 +43,7 @@ async def receive_text(
         sender=inbound.sender,
         text=inbound.text,
         older_keys=older_keys,
+        queue=queue,
     )
     log.info("sms inbound handled", extra={"provider": provider, "replies": len(reply.messages)})
     return reply

@@ -1,11 +1,11 @@
 """Queueing a stored response for tagging: the one job name and job id every channel uses.
 
 Apart from `themes.jobs` so that public routes can queue a response without importing the
-tagging code (which opens answers): they import this and `feedback.queue` only."""
+tagging code (which opens answers): they import this and `feedback.job_queue` only."""
 
 from __future__ import annotations
 
-from feedback.queue import JobQueue, enqueue_or_leave_to_sweep
+from feedback.job_queue import JobQueue, enqueue_or_leave_to_sweep
 
 
 def tagging_job_id(response_id: str) -> str:

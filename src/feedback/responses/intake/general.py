@@ -1,6 +1,6 @@
 """Storing a response: burn the link, seal the answers, count closed answers, keep a
-receipt digest, all in one transaction. The sealing key is public: this module can write
-responses it can never read back."""
+receipt digest, all in one transaction, by the rules of rules.py. The sealing key is
+public: this module can write responses it can never read back."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from feedback import clock
 from feedback.crypto.master import derive_key
@@ -24,17 +24,16 @@ from feedback.db.base import utc_now
 from feedback.links.errors import LinkUsed
 from feedback.links.schemas import Entry
 from feedback.links.service import burn_entry, redeem_digest
-from feedback.organisations.models import Borough, service_boroughs
 from feedback.outcomes.pairing import PairingPlace, count_outcome
-from feedback.responses import intake_postgresql as postgresql_intake
 from feedback.responses.answers import TEXT_OPTION
+from feedback.responses.intake.grouped import GroupIntake, LinkForm
+from feedback.responses.intake.rules import counted_borough, in_lock_order
 from feedback.responses.models import AnswerCount, Response
 from feedback.responses.schemas import Receipt, Submission
 from feedback.themes.danger import signals_immediate_danger
 
 RECEIPT_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 RECEIPT_LENGTH = 16  # 25^16 ≈ 2^74: not guessable, still typable in groups of four
-MULTIPLE_BOROUGHS = "multiple"
 COUNTER_KEY = [
     "survey_version_id",
     "question_id",
@@ -80,28 +79,32 @@ def receipt_digest(code: str) -> str:
 
 
 async def submit_response(
-    session: AsyncSession, submission: Submission, *, master_key: bytes, period_kind: str
+    session: AsyncSession,
+    submission: Submission,
+    *,
+    master_key: bytes,
+    period_kind: str,
+    intake: GroupIntake | None = None,
 ) -> Receipt:
     """Store one response exactly once. A double-click or resubmitted form returns the same
     receipt; a link already used by another form raises LinkUsed.
 
     The hot path of the service. Single-use links on PostgreSQL go in groups of forms, one
-    read and one write statement per group (intake_postgresql.py); join codes and SQLite
-    take SQLAlchemy Core statements on the session's own connection, in one transaction,
-    compiled once and cached."""
+    read and one write statement per group, to the app's `intake` (grouped.py, for the
+    session's engine); join codes, SQLite and callers with no group intake take SQLAlchemy
+    Core statements on the session's own connection, in one transaction, compiled once and
+    cached."""
     danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
     response_id = response_id_for(master_key, submission)
     code = receipt_code_for(master_key, submission)
-    engine = session.bind
     if (
-        submission.entry_kind == "link"
-        and isinstance(engine, AsyncEngine)
-        and engine.dialect.name == "postgresql"
+        intake is not None
+        and submission.entry_kind == "link"
         and not session.in_transaction()  # else the caller's pending work commits with ours
         and submission.outcome is None  # pairing takes the general path's one transaction
     ):
-        repeated = await _submit_link_postgresql(
-            engine, submission, response_id, code, period_kind=period_kind
+        repeated = await _submit_link_grouped(
+            intake, submission, response_id, code, period_kind=period_kind
         )
         return Receipt(code=code, response_id=response_id, repeated=repeated, danger=danger)
     if await _stored(session, response_id):
@@ -156,22 +159,21 @@ async def submit_response(
     return Receipt(code=code, response_id=response_id, danger=danger)
 
 
-async def _submit_link_postgresql(
-    engine: AsyncEngine,
+async def _submit_link_grouped(
+    intake: GroupIntake,
     submission: Submission,
     response_id: str,
     code: str,
     *,
     period_kind: str,
 ) -> bool:
-    """The same outcome as the general path, in a group of forms (intake_postgresql.py);
+    """The same outcome as the general path, in a group of forms (grouped.py);
     True when the form was stored before (a resubmission). The sealing key is read afresh
     for every group. The caller's session has no transaction open (nothing of the caller's
     to commit with ours)."""
     today = clock.today_london()
-    return await postgresql_intake.submit_link_form(
-        engine,
-        postgresql_intake.LinkForm(
+    return await intake.submit(
+        LinkForm(
             digest=submission.entry_digest,
             response_id=response_id,
             period=period_label(utc_now(), period_kind),
@@ -183,7 +185,7 @@ async def _submit_link_postgresql(
             plaintext=_answers_plaintext(submission),
             associated_data=response_associated_data(response_id, submission.survey_version_id),
             receipt_digest=receipt_digest(code),
-            counted=sorted(set(submission.counted)),
+            counted=in_lock_order(submission.counted),
         ),
     )
 
@@ -204,12 +206,7 @@ _RESPONSES = cast(Table, Response.__table__)
 _COUNTS = cast(Table, AnswerCount.__table__)
 _INSERT_RESPONSE = insert(_RESPONSES)
 _STORED = select(_RESPONSES.c.id).where(_RESPONSES.c.id == bindparam("response_id"))
-_BOROUGHS = (
-    select(Borough.__table__.c.slug)
-    .join(service_boroughs, service_boroughs.c.borough_id == Borough.__table__.c.id)
-    .where(service_boroughs.c.service_id == bindparam("service_id"))
-    .limit(2)
-)
+_BOROUGH = select(counted_borough(bindparam("service_id")))
 
 
 def _upsert(dialect_name: str, rows: list[dict[str, Any]]) -> Any:
@@ -240,16 +237,16 @@ def free_texts_of(submission: Submission) -> list[str]:
 
 
 async def _borough_of(connection: AsyncConnection, service_id: int) -> str:
-    slugs = list(await connection.scalars(_BOROUGHS, {"service_id": service_id}))
-    return slugs[0] if len(slugs) == 1 else MULTIPLE_BOROUGHS
+    borough = await connection.scalar(_BOROUGH, {"service_id": service_id})
+    assert borough is not None  # the rule gives "multiple" for a service with none
+    return str(borough)
 
 
 async def _count(
     connection: AsyncConnection, submission: Submission, entry: Entry, *, borough: str, month: str
 ) -> None:
-    """One upsert statement for the response's counter rows, in sorted order (one cell, so
-    question and option, code-point order): concurrent submissions lock counter rows in the
-    same order and cannot deadlock."""
+    """One upsert statement for the response's counter rows, in lock order (rules.py):
+    concurrent submissions lock counter rows in the same order and cannot deadlock."""
     if not submission.counted:
         return
     rows: list[dict[str, Any]] = [
@@ -263,6 +260,6 @@ async def _count(
             "channel": entry.channel,
             "count": 1,
         }
-        for question, option in sorted(set(submission.counted))
+        for question, option in in_lock_order(submission.counted)
     ]
     await connection.execute(_upsert(connection.dialect.name, rows))

@@ -1,7 +1,8 @@
 """The link submission on PostgreSQL: forms go in groups, one read and one write each.
 
-`submit_response` (intake.py) hands single-use links here on PostgreSQL. Forms that arrive
-while a group is in flight wait and go together in the next group, which takes one read
+`submit_response` (general.py) hands single-use links here on PostgreSQL, to the app's
+GroupIntake (made in its lifespan, kept in its state). Forms that arrive while a group is
+in flight wait and go together in the next group, which takes one read
 statement (for each form: is it already stored, its link and batch, its period's public
 key, the service's borough), seals each form's answers in Python (one key agreement for
 the group: crypto/sealing.py's Sealer), then one data-modifying write statement that
@@ -15,7 +16,8 @@ responses/s, whatever the CPU). A group shares one flush: each response is still
 stored and counted in one transaction, only a shared one. Grouping the read too means a
 busy process spends two round trips per group rather than per form.
 
-The guarantees are the ones intake.py's general path gives (join codes, SQLite):
+The guarantees are the ones the general path (general.py: join codes, SQLite) gives, by the
+same rules (rules.py):
 - the conditional UPDATE is the guard: of two racing statements exactly one burns a link
   (PostgreSQL re-checks `NOT used` on the row the winner committed), and a response and
   its counters are written only from its burned link; a group never holds one link twice;
@@ -40,7 +42,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -48,7 +49,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from sqlalchemy.engine import Engine
+from sqlalchemy import literal_column
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
@@ -58,24 +59,32 @@ from feedback.db.base import utc_now
 from feedback.db.lock_order import retry_conflicts
 from feedback.links.errors import LinkUnavailable, LinkUsed
 from feedback.responses.errors import NotStored
+from feedback.responses.intake.rules import (
+    COUNTER_ORDER,
+    batch_is_live,
+    counted_borough,
+    key_is_live,
+    lock_order_sql,
+    postgresql_text,
+)
 
 __all__ = [
+    "GroupIntake",
     "LinkForm",
     "LinkState",
     "LinkWrite",
+    "group_intake_for",
     "pooled_driver",
     "read_link_states",
-    "submit_link_form",
     "write_group",
 ]
 
 log = logging.getLogger(__name__)
 
 # For each submitted form: is it stored; the link, its batch and whether it may still be
-# used; the live public key of the form's period (the rule of
-# crypto.sealing.current_sealing_key); the borough counted for the service (its only
-# borough, else "multiple", as intake._borough_of). One row per form, in the order given.
-_READ = """
+# used; the live public key of the form's period; the borough counted for the service. One
+# row per form, in the order given. The rules are rules.py's, rendered to PostgreSQL.
+_READ = f"""
 SELECT
     EXISTS (SELECT 1 FROM responses WHERE id = submitted.response_id) AS stored,
     entry.id AS link_id,
@@ -94,15 +103,9 @@ LEFT JOIN LATERAL (
         links.used,
         link_batches.service_id,
         link_batches.channel,
-        link_batches.revoked_at IS NULL
-            AND (link_batches.expires_at IS NULL OR link_batches.expires_at > $4::timestamptz)
-            AS live,
-        (
-            SELECT CASE WHEN count(*) = 1 THEN min(boroughs.slug) ELSE 'multiple' END
-            FROM service_boroughs
-            JOIN boroughs ON boroughs.id = service_boroughs.borough_id
-            WHERE service_boroughs.service_id = link_batches.service_id
-        ) AS borough
+        {postgresql_text(batch_is_live(literal_column("$4::timestamptz")))} AS live,
+        {postgresql_text(counted_borough(literal_column("link_batches.service_id")))}
+            AS borough
     FROM links
     JOIN link_batches ON link_batches.id = links.batch_id
     WHERE links.token_digest = submitted.digest
@@ -110,13 +113,16 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT key_periods.id, key_periods.public_key
     FROM key_periods
-    WHERE key_periods.label = submitted.period AND key_periods.destroyed_at IS NULL
+    WHERE key_periods.label = submitted.period AND {postgresql_text(key_is_live())}
     LIMIT 1
 ) AS sealing ON TRUE
 ORDER BY submitted.position
-"""
+"""  # noqa: S608 - the f-string holds rules.py's constant SQL, never a value sent in
 
-_WRITE = """
+_CELL = {key: f"s.{key}" for key in COUNTER_ORDER if key not in ("question_id", "option")}
+# The write's statement burns links, then (by the lock order of rules.lock_order_sql) the
+# counter rows, and inserts the responses whose triggers take the report cells.
+_WRITE = f"""
 WITH submitted AS (
     SELECT * FROM unnest(
         $1::integer[], $2::varchar[], $3::integer[], $4::integer[], $5::integer[],
@@ -132,7 +138,7 @@ WITH submitted AS (
     WHERE links.id = submitted.link_id AND NOT links.used
       AND EXISTS (
           SELECT 1 FROM key_periods
-          WHERE key_periods.id = submitted.key_period_id AND key_periods.destroyed_at IS NULL
+          WHERE key_periods.id = submitted.key_period_id AND {postgresql_text(key_is_live())}
       )
     RETURNING links.id
 ), stored AS (
@@ -144,8 +150,7 @@ WITH submitted AS (
         s.borough, s.channel, s.language, s.submitted_on, s.key_period_id, s.sealed,
         s.receipt_digest
     FROM submitted AS s JOIN burned ON burned.id = s.link_id
-    ORDER BY s.survey_version_id, s.service_id, s.borough COLLATE "C", s.month, s.channel,
-        s.response_id COLLATE "C"
+    ORDER BY {lock_order_sql(_CELL)}, s.response_id COLLATE "C"
     RETURNING responses.id
 ), counted AS (
     INSERT INTO answer_counts (
@@ -159,13 +164,12 @@ WITH submitted AS (
     JOIN burned ON burned.id = s.link_id
     GROUP BY s.survey_version_id, s.service_id, s.borough, s.month, s.channel,
         c.question_id, c.option
-    ORDER BY s.survey_version_id, s.service_id, s.borough COLLATE "C", s.month COLLATE "C",
-        s.channel COLLATE "C", c.question_id COLLATE "C", c.option COLLATE "C"
+    ORDER BY {lock_order_sql(_CELL | {"question_id": "c.question_id", "option": "c.option"})}
     ON CONFLICT (survey_version_id, question_id, option, service_id, borough, month, channel)
     DO UPDATE SET count = answer_counts.count + excluded.count
 )
 SELECT id FROM stored
-"""
+"""  # noqa: S608 - the f-string holds rules.py's constant SQL, never a value sent in
 
 
 class LinkState:
@@ -306,15 +310,10 @@ async def write_group(driver: Any, writes: list[LinkWrite]) -> set[str]:
     return {row["id"] for row in rows}
 
 
-async def submit_link_form(engine: AsyncEngine, form: LinkForm) -> bool:
-    """Store one form with whatever else is waiting on this engine (process). True when the
-    form was stored before (a resubmission), False when this call stored it. Raises
-    LinkUnavailable (no such link, used, expired, revoked), LinkUsed (the link went to
-    another form meanwhile) or NoSealingKey."""
-    intake = _intakes.get(engine.sync_engine)
-    if intake is None:
-        intake = _intakes[engine.sync_engine] = _GroupIntake(engine)
-    return await intake.submit(form)
+def group_intake_for(engine: AsyncEngine) -> GroupIntake | None:
+    """The app's group intake for its engine: on PostgreSQL only (SQLite takes the general
+    path, one form at a time)."""
+    return GroupIntake(engine) if engine.dialect.name == "postgresql" else None
 
 
 MAX_GROUP = 200
@@ -340,10 +339,11 @@ class _Pending:
             self.done.set_result(repeated)
 
 
-class _GroupIntake:
+class GroupIntake:
     """One group in flight per engine: one read statement, sealing in Python, one write
     statement. Forms that arrive meanwhile wait and go in the next group. Nothing is kept
-    once written: it holds only waiting forms."""
+    once written: it holds only waiting forms. The app makes one in its lifespan, for its
+    engine, and closes it before the engine."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -351,11 +351,21 @@ class _GroupIntake:
         self._running: asyncio.Task[None] | None = None
 
     async def submit(self, form: LinkForm) -> bool:
+        """Store one form with whatever else is waiting. True when the form was stored
+        before (a resubmission), False when this call stored it. Raises LinkUnavailable
+        (no such link, used, expired, revoked), LinkUsed (the link went to another form
+        meanwhile) or NoSealingKey."""
         pending = _Pending(form)
         self._waiting.append(pending)
         if self._running is None or self._running.done():
             self._running = asyncio.create_task(self._drain())
         return await pending.done
+
+    async def close(self) -> None:
+        """Let the group in flight (and any waiting) finish, so no caller is left waiting
+        on an engine that is about to be disposed."""
+        if self._running is not None:
+            await asyncio.gather(self._running, return_exceptions=True)
 
     def _next_group(self) -> list[_Pending]:
         group: list[_Pending] = []
@@ -488,6 +498,3 @@ async def _write_all(driver: Any, sealed: list[tuple[_Pending, LinkWrite]]) -> s
 
 async def _write_retrying(driver: Any, writes: list[LinkWrite]) -> set[str]:
     return await retry_conflicts(lambda: write_group(driver, writes), what="link intake")
-
-
-_intakes: weakref.WeakKeyDictionary[Engine, _GroupIntake] = weakref.WeakKeyDictionary()
