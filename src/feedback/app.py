@@ -161,11 +161,13 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncGenerator[None, None]:
-        app.state.engine = create_engine(settings)
-        app.state.sessions = session_factory(app.state.engine)
-        app.state.intake = group_intake_for(app.state.engine)  # None unless PostgreSQL
-        app.state.queue = build_queue(
-            settings, functions=FUNCTIONS, engine=app.state.engine, master_keys=master_keys
+        # What this lifespan opens it closes itself (the locals), not whatever app.state
+        # holds then: two test clients on one app each run a lifespan in their own loop.
+        engine = app.state.engine = create_engine(settings)
+        app.state.sessions = session_factory(engine)
+        intake = app.state.intake = group_intake_for(engine)  # None unless PostgreSQL
+        queue = app.state.queue = build_queue(
+            settings, functions=FUNCTIONS, engine=engine, master_keys=master_keys
         )
         if isinstance(app.state.queue, InProcessQueue):  # no arq cron here: sweep in-process
             app.state.queue.run_every("sweep_untagged", SWEEP_SECONDS)
@@ -175,10 +177,10 @@ def create_app(settings: Settings) -> Litestar:
         try:
             yield
         finally:
-            await app.state.queue.close()
-            if app.state.intake is not None:  # its last group, before the engine goes
-                await app.state.intake.close()
-            await app.state.engine.dispose()
+            await queue.close()
+            if intake is not None:  # its last group, before the engine goes
+                await intake.close()
+            await engine.dispose()
 
     csrf_cookie = "__Host-csrf" if settings.secure_cookies else "feedback-csrf"
     return Litestar(

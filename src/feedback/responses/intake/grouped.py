@@ -364,8 +364,12 @@ class GroupIntake:
     async def close(self) -> None:
         """Let the group in flight (and any waiting) finish, so no caller is left waiting
         on an engine that is about to be disposed."""
-        if self._running is not None:
-            await asyncio.gather(self._running, return_exceptions=True)
+        running = self._running
+        if running is None or running.done():
+            return
+        if running.get_loop() is not asyncio.get_running_loop():
+            return  # another event loop's group: that loop's caller waits for it
+        await asyncio.gather(running, return_exceptions=True)
 
     def _next_group(self) -> list[_Pending]:
         group: list[_Pending] = []
