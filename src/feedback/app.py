@@ -147,6 +147,13 @@ def api_router() -> Router:
     )
 
 
+def provide_disclosure(state: State) -> Disclosure:
+    """The rules report pages and the API read under, built once from the settings (here,
+    not in web/, so that web never imports a domain package)."""
+    disclosure: Disclosure = state.disclosure
+    return disclosure
+
+
 def _templates_never_reload(engine: JinjaTemplateEngine) -> None:
     """Templates ship with the code: compile each once, no file check on every render."""
     engine.engine.auto_reload = False
@@ -197,7 +204,7 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={
             "db": Provide(deps.provide_db),
             "settings": Provide(deps.provide_settings, sync_to_thread=False),
-            "disclosure": Provide(deps.provide_disclosure, sync_to_thread=False),
+            "disclosure": Provide(provide_disclosure, sync_to_thread=False),
             "master_key": Provide(deps.provide_master_key, sync_to_thread=False),
             "master_keys": Provide(deps.provide_master_keys, sync_to_thread=False),
             "queue": Provide(deps.provide_queue, sync_to_thread=False),

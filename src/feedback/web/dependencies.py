@@ -1,5 +1,6 @@
-"""Per-request dependencies: a database session, the settings and the disclosure rules
-reports are read under, the signed-in staff member."""
+"""Per-request dependencies: a database session, the settings, the signed-in staff member.
+(The disclosure rules reports are read under are provided by `app.py`: web imports no
+domain package.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from feedback.auth.schemas import Staff
 from feedback.auth.sign_in import SessionView
 from feedback.db.engine import request_session
 from feedback.queue import JobQueue
-from feedback.reports.schemas import Disclosure
 from feedback.settings import Settings
 
 
@@ -27,12 +27,6 @@ async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
 def provide_settings(state: State) -> Settings:
     settings: Settings = state.settings
     return settings
-
-
-def provide_disclosure(state: State) -> Disclosure:
-    """The rules report pages and the API read under, built once from the settings."""
-    disclosure: Disclosure = state.disclosure
-    return disclosure
 
 
 def provide_master_key(state: State) -> bytes:

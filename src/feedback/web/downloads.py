@@ -3,12 +3,23 @@ and returns carry protected figures."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from litestar import Response
 
-from feedback.reports.service import ExportFile
+
+class DownloadFile(Protocol):
+    """What an export hands over (`reports.service.ExportFile` and the like)."""
+
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
 
 
-def download(file: ExportFile) -> Response[bytes]:
+def download(file: DownloadFile) -> Response[bytes]:
     return Response(
         file.content,
         media_type=file.media_type,
