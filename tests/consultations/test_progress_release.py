@@ -69,7 +69,7 @@ async def _answer_through(
                 answers=dict(answers),
                 counted=counted_options(published.definition, dict(answers)),
             ),
-            master_key=app.state.master_key,
+            master_keys=app.state.master_keys,
             period_kind=settings.key_period,
         )
 

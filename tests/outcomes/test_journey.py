@@ -81,7 +81,7 @@ async def test_withdrawing_the_intake_by_its_receipt_code_takes_the_pair_back(
         ("safety_now", "3", "7"): 1,
         ("abuse_online", "yes", "reduced"): 1,
     }
-    await request_withdrawal(db, code, master_key=master_key, client="c", attempts_per_hour=20)
+    await request_withdrawal(db, code, master_keys=[master_key], client="c", attempts_per_hour=20)
     assert await pair_counts(db) == {}
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from feedback.crypto.errors import NoSealingKey
-from feedback.crypto.master import load_master_key
+from feedback.crypto.master import load_master_keys
 from feedback.crypto.models import KeyPeriod
 from feedback.crypto.periods import period_label
 from feedback.crypto.sealing import current_sealing_key
@@ -95,14 +95,14 @@ async def test_the_same_form_sent_again_is_stored_once_with_the_same_receipt(
     first = await submit_response(
         db,
         submission,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=intake,
     )
     again = await submit_response(
         db,
         submission,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=intake,
     )
@@ -118,7 +118,7 @@ async def test_a_used_link_takes_no_other_form(
     await submit_response(
         db,
         first,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=intake,
     )
@@ -127,7 +127,7 @@ async def test_a_used_link_takes_no_other_form(
         await submit_response(
             db,
             other,
-            master_key=load_master_key(settings),
+            master_keys=load_master_keys(settings).keys,
             period_kind=settings.key_period,
             intake=intake,
         )
@@ -141,7 +141,7 @@ async def test_the_stored_day_and_month_have_no_time_of_day(
     await submit_response(
         db,
         submission,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=intake,
     )
@@ -211,7 +211,7 @@ async def test_a_key_destroyed_after_it_was_read_seals_nothing_and_burns_nothing
     await submit_response(
         db,
         submission,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=grouped,
     )
@@ -236,7 +236,7 @@ async def test_many_forms_at_once_are_each_stored_once_and_counted_exactly(
             return await submit_response(
                 session,
                 submission,
-                master_key=load_master_key(settings),
+                master_keys=load_master_keys(settings).keys,
                 period_kind=settings.key_period,
                 intake=intake,
             )
@@ -280,7 +280,7 @@ async def test_a_response_is_counted_in_its_services_only_borough_else_multiple(
     await submit_response(
         db,
         submission,
-        master_key=load_master_key(settings),
+        master_keys=load_master_keys(settings).keys,
         period_kind=settings.key_period,
         intake=intake,
     )
@@ -305,7 +305,7 @@ async def test_a_link_of_a_revoked_or_expired_batch_takes_no_form(
         await submit_response(
             db,
             submission,
-            master_key=load_master_key(settings),
+            master_keys=load_master_keys(settings).keys,
             period_kind=settings.key_period,
             intake=intake,
         )
@@ -327,7 +327,7 @@ async def test_a_period_with_no_live_key_seals_nothing(
         await submit_response(
             db,
             submission,
-            master_key=load_master_key(settings),
+            master_keys=load_master_keys(settings).keys,
             period_kind=settings.key_period,
             intake=intake,
         )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from feedback.crypto.master import load_master_key, load_master_keys
+from feedback.crypto.master import load_master_keys
 from feedback.db.engine import create_engine, session_factory
 from feedback.db.lock_order import retry_conflicts
 from feedback.links import service as links
@@ -97,7 +97,7 @@ async def submit_on(
         return await submit_response(
             session,
             submission,
-            master_key=load_master_key(settings),
+            master_keys=load_master_keys(settings).keys,
             period_kind=settings.key_period,
             intake=intake,
         )

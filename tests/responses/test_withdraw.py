@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.app import create_app
-from feedback.crypto.master import load_master_key, load_master_keys
+from feedback.crypto.master import load_master_keys
 from feedback.crypto.models import KeyPeriod
 from feedback.crypto.service import destroy_period
 from feedback.db.engine import create_engine
@@ -73,7 +73,7 @@ async def post_code(client: Client, path: str, code: str) -> Any:
 async def ask_to_withdraw(db: AsyncSession, settings: Settings, code: str) -> WithdrawalAsked:
     """The request /withdraw stores, without its job: the state the worker has yet to see."""
     return await request_withdrawal(
-        db, code, master_key=load_master_key(settings), client="test", attempts_per_hour=20
+        db, code, master_keys=load_master_keys(settings).keys, client="test", attempts_per_hour=20
     )
 
 

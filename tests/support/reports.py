@@ -77,7 +77,7 @@ async def submit(
             answers=dict(answers),
             counted=counted_options(published.definition, dict(answers)),
         ),
-        master_key=app.state.master_key,
+        master_keys=app.state.master_keys,
         period_kind=settings.key_period,
     )
 

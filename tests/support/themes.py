@@ -53,7 +53,7 @@ async def store_response(
             answers=dict(given),
             counted=counted_options(survey.published.definition, dict(given)),
         ),
-        master_key=master_key,
+        master_keys=[master_key],
         period_kind="quarter",
     )
     return receipt.response_id

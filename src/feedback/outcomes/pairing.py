@@ -8,6 +8,10 @@ paired item is counted as (intake answer, exit answer), and the waiting answers 
 replaced by what was counted, sealed under each side's code so that withdrawing either
 response takes the pair back out of the counts and deletes the link.
 
+Master keys: every function here that finds a code takes all the configured master keys,
+current first, and tries each, so a code issued before a master-key rotation still pairs
+(and can still be withdrawn); whatever is written is written under the current key.
+
 Lock order (db/lock_order.py, steps 3a and 3b): the pairing row, then the pair counters
 in sorted order, then the row's update or delete.
 """
@@ -106,12 +110,16 @@ async def count_outcome(
     receipt_code: str,
     answers: Answers,
     place: PairingPlace,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
 ) -> None:
     """The one call intake makes, in the response's transaction (responses/intake/general.py)."""
     if step.stage == INTAKE:
         await keep_for_pairing(
-            connection, code=receipt_code, pairs=step.pairs, answers=answers, master_key=master_key
+            connection,
+            code=receipt_code,
+            pairs=step.pairs,
+            answers=answers,
+            master_key=master_keys[0],
         )
     elif step.pairing_code:
         await pair_exit(
@@ -121,7 +129,7 @@ async def count_outcome(
             pairs=step.pairs,
             answers=answers,
             place=place,
-            master_keys=[master_key],
+            master_keys=master_keys,
         )
 
 
@@ -187,7 +195,7 @@ async def pairing_code_error(
     session: AsyncSession,
     step: OutcomeStep | None,
     *,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     client: str,
     attempts_per_hour: int,
 ) -> str:
@@ -200,7 +208,7 @@ async def pairing_code_error(
         await check_pairing_code(
             session,
             step.pairing_code,
-            master_keys=[master_key],
+            master_keys=master_keys,
             client=client,
             attempts_per_hour=attempts_per_hour,
         )

@@ -72,6 +72,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
     check_csrf(app, scope, cookies, _first(form, CSRF_FIELD))
     state = app.state
     master_key: bytes = state.master_key
+    master_keys: tuple[bytes, ...] = state.master_keys  # current first: codes of any key
     settings: Settings = state.settings
     async with request_session(state.sessions) as db:
         cookie, survey = await respondent_entry(
@@ -87,7 +88,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
         code_error = await pairing_code_error(
             db,
             outcome,
-            master_key=master_key,
+            master_keys=master_keys,
             client=_client(scope),
             attempts_per_hour=settings.join_attempts_per_hour,
         )
@@ -110,7 +111,7 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
                 survey,
                 read.answers,
                 outcome=outcome,
-                master_key=master_key,
+                master_keys=master_keys,
                 period_kind=settings.key_period,
                 queue=state.queue,
                 intake=state.intake,

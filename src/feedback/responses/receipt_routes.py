@@ -60,7 +60,7 @@ class ReceiptPages(Controller):
         self,
         data: Annotated[ReceiptCodeForm, FORM],
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         queue: JobQueue,
         request: Request[Any, Any, Any],
@@ -69,7 +69,7 @@ class ReceiptPages(Controller):
             asked = await request_withdrawal(
                 db,
                 data.code,
-                master_key=master_key,
+                master_keys=master_keys,
                 client=_client(request),
                 attempts_per_hour=settings.join_attempts_per_hour,
             )

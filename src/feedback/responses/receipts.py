@@ -9,6 +9,8 @@ can read a response: removing it and correcting the counters is the worker's job
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -51,19 +53,29 @@ async def _response_id_for(
 
 
 async def request_withdrawal(
-    session: AsyncSession, code: str, *, master_key: bytes, client: str, attempts_per_hour: int
+    session: AsyncSession,
+    code: str,
+    *,
+    master_keys: Sequence[bytes],
+    client: str,
+    attempts_per_hour: int,
 ) -> WithdrawalAsked:
     """Record that the holder of `code` wants their response removed. Asking again before
     the worker has done it is harmless: the same request stands. Once it is done the code
-    is unknown, exactly like a code that never existed."""
+    is unknown, exactly like a code that never existed. `master_keys` are all the
+    configured ones, current first: a pair kept under an older one is found too."""
     response_id = await _response_id_for(
-        session, code, master_key=master_key, client=client, attempts_per_hour=attempts_per_hour
+        session,
+        code,
+        master_key=master_keys[0],
+        client=client,
+        attempts_per_hour=attempts_per_hour,
     )
     if await session.get(WithdrawalRequest, response_id) is not None:
         return WithdrawalAsked(response_id=response_id, again=True)
     try:
         # The code is in hand only now: an outcome pair it joins leaves the counts with it.
-        await withdraw_pairing(await session.connection(), code, master_keys=[master_key])
+        await withdraw_pairing(await session.connection(), code, master_keys=master_keys)
         await session.execute(insert(WithdrawalRequest).values(response_id=response_id))
         await session.commit()
     except IntegrityError:  # two requests raced, or the worker removed it meanwhile

@@ -4,7 +4,7 @@ their routes only parse, authorise, call and render."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +39,7 @@ async def submit_answers(
     answers: Mapping[str, AnswerValue],
     *,
     outcome: OutcomeStep | None,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     period_kind: str,
     queue: JobQueue | None,
     intake: GroupIntake | None = None,
@@ -53,7 +53,8 @@ async def submit_answers(
     The tagging job is queued once the response is committed, a resent form too (its first
     send may have lost its queueing with its page; the job id makes a repeat a no-op). A
     queue that is down leaves the response to the sweep; with no queue (the CLI), the
-    sweep tags it. `intake` is the app's group intake (PostgreSQL), for single-use links."""
+    sweep tags it. `intake` is the app's group intake (PostgreSQL), for single-use links.
+    `master_keys` are all the configured ones, current first (outcomes/pairing.py)."""
     definition = survey.published.definition
     try:
         receipt = await submit_response(
@@ -69,7 +70,7 @@ async def submit_answers(
                 counted=counted_options(definition, answers),
                 outcome=outcome,
             ),
-            master_key=master_key,
+            master_keys=master_keys,
             period_kind=period_kind,
             intake=intake,
         )

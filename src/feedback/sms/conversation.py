@@ -68,10 +68,12 @@ async def handle_text(
     queue: JobQueue | None = None,
 ) -> Reply:
     """Take one inbound text from `sender` (E.164) and decide the replies. `older_keys`
-    are the other configured master keys: an opt-out hashed under one of them still holds.
+    are the other configured master keys: an opt-out hashed under one of them still holds,
+    and a pairing code kept under one of them still pairs.
     A completed response is queued for tagging on `queue`; with none (the CLI), the sweep
     tags it."""
     keys = store.keys_for(master_key, sender, older_keys)
+    master_keys = (master_key, *older_keys)  # a pairing code of any of them still pairs
     words = text.strip().split()
     first = words[0].upper() if words else ""
     if first in STOP_WORDS and len(words) == 1:
@@ -81,7 +83,7 @@ async def handle_text(
         await session.commit()
         return Reply([sms_phrase("stopped", live.language if live else "en")])
     if first == KEYWORD:
-        return await _start(session, settings, master_key, queue, keys, words[1:])
+        return await _start(session, settings, master_keys, queue, keys, words[1:])
     if await store.is_opted_out(session, keys.every_lookup):
         return Reply([])
     conversation = await store.load_conversation(session, keys)
@@ -94,7 +96,7 @@ async def handle_text(
         return Reply([])
     survey = await survey_for_respondent(session, conversation.survey_version_id)
     return await _step(
-        session, settings, master_key, queue, keys, conversation, survey, text.strip()
+        session, settings, master_keys, queue, keys, conversation, survey, text.strip()
     )
 
 
@@ -120,7 +122,7 @@ async def _unrecognised(
 async def _start(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     words: list[str],
@@ -132,7 +134,7 @@ async def _start(
         entry = await redeem_code(
             session,
             code,
-            master_key=master_key,
+            master_key=master_keys[0],
             client="sms:" + keys.lookup,
             attempts_per_hour=settings.join_attempts_per_hour,
         )
@@ -146,7 +148,7 @@ async def _start(
     wanted = words[1].lower() if len(words) > 1 else "en"
     language = wanted if wanted in languages_of(survey) else "en"
     conversation = ConversationState(
-        entry_digest=tokens.code_digest(master_key, code),
+        entry_digest=tokens.code_digest(master_keys[0], code),
         survey_version_id=survey.version_id,
         language=language,
         form_nonce=secrets.token_hex(16),
@@ -160,7 +162,7 @@ async def _start(
             session, settings, keys, conversation, [welcome, sms_phrase("pairing_ask", language)]
         )
     return await _ask_next(
-        session, settings, master_key, queue, keys, conversation, survey, [welcome]
+        session, settings, master_keys, queue, keys, conversation, survey, [welcome]
     )
 
 
@@ -181,7 +183,7 @@ async def _save_and_reply(
 async def _pairing_reply(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
@@ -204,7 +206,7 @@ async def _pairing_reply(
             await check_pairing_code(
                 session,
                 text,
-                master_keys=[master_key],
+                master_keys=master_keys,
                 client="sms:" + keys.lookup,
                 attempts_per_hour=settings.join_attempts_per_hour,
             )
@@ -218,13 +220,15 @@ async def _pairing_reply(
             conversation.pairing_code = normal_code(text)
             before = [sms_phrase("pairing_kept", language)]
     conversation.awaiting_code = False
-    return await _ask_next(session, settings, master_key, queue, keys, conversation, survey, before)
+    return await _ask_next(
+        session, settings, master_keys, queue, keys, conversation, survey, before
+    )
 
 
 async def _step(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
@@ -233,12 +237,12 @@ async def _step(
 ) -> Reply:
     if conversation.awaiting_code:
         return await _pairing_reply(
-            session, settings, master_key, queue, keys, conversation, survey, text
+            session, settings, master_keys, queue, keys, conversation, survey, text
         )
     command = text.upper()
     question = _current(conversation, survey)
     if question is None:  # nothing left to ask: finish what is there
-        return await _finish(session, settings, master_key, queue, keys, conversation, survey, [])
+        return await _finish(session, settings, master_keys, queue, keys, conversation, survey, [])
     if command == "HELP":
         await store.save_conversation(
             session, keys, conversation, hours=settings.sms_conversation_hours
@@ -259,16 +263,18 @@ async def _step(
                 sms_phrase("needs_answer", conversation.language),
             )
         conversation.form.pop(question.id, None)
-        return await _ask_next(session, settings, master_key, queue, keys, conversation, survey, [])
+        return await _ask_next(
+            session, settings, master_keys, queue, keys, conversation, survey, []
+        )
     return await _answer(
-        session, settings, master_key, queue, keys, conversation, survey, question, text
+        session, settings, master_keys, queue, keys, conversation, survey, question, text
     )
 
 
 async def _answer(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
@@ -286,7 +292,7 @@ async def _answer(
             conversation.form = form
             before = [settings.card_help_line] if _signals_danger(question, text) else []
             return await _ask_next(
-                session, settings, master_key, queue, keys, conversation, survey, before
+                session, settings, master_keys, queue, keys, conversation, survey, before
             )
     return await _retry(session, settings, keys, conversation, survey, question, "")
 
@@ -339,7 +345,7 @@ async def _back(
 async def _ask_next(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
@@ -355,7 +361,7 @@ async def _ask_next(
     following = [q for q in questions[start:] if is_shown(q, answers)]
     if not following:
         return await _finish(
-            session, settings, master_key, queue, keys, conversation, survey, before
+            session, settings, master_keys, queue, keys, conversation, survey, before
         )
     conversation.asked.append(following[0].id)
     conversation.retries = 0
@@ -369,7 +375,7 @@ async def _ask_next(
 async def _finish(
     session: AsyncSession,
     settings: Settings,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     queue: JobQueue | None,
     keys: NumberKeys,
     conversation: ConversationState,
@@ -393,7 +399,7 @@ async def _finish(
             answers,
             # An intake keeps its pairing row; an exit with her code counts the pair.
             outcome=outcome_step(survey.published, conversation.pairing_code),
-            master_key=master_key,
+            master_keys=master_keys,
             period_kind=settings.key_period,
             queue=queue,
         )

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import hmac
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 
 import msgspec
@@ -82,7 +83,7 @@ async def submit_response(
     session: AsyncSession,
     submission: Submission,
     *,
-    master_key: bytes,
+    master_keys: Sequence[bytes],
     period_kind: str,
     intake: GroupIntake | None = None,
 ) -> Receipt:
@@ -93,7 +94,9 @@ async def submit_response(
     read and one write statement per group, to the app's `intake` (grouped.py, for the
     session's engine); join codes, SQLite and callers with no group intake take SQLAlchemy
     Core statements on the session's own connection, in one transaction, compiled once and
-    cached."""
+    cached. The response id and receipt code derive from the current master key; a
+    pairing code is looked up under every one of `master_keys` (outcomes/pairing.py)."""
+    master_key = master_keys[0]
     danger = any(signals_immediate_danger(text) for text in free_texts_of(submission))
     response_id = response_id_for(master_key, submission)
     code = receipt_code_for(master_key, submission)
@@ -132,7 +135,7 @@ async def submit_response(
                     borough=borough,
                     month=today.strftime("%Y-%m"),
                 ),
-                master_key=master_key,
+                master_keys=master_keys,
             )
         await connection.execute(
             _INSERT_RESPONSE,
