@@ -18,6 +18,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.auth.errors import TooManyAttempts
+from feedback.consultations.pupils import version_for_entry
 from feedback.job_queue import JobQueue
 from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable
@@ -30,7 +31,6 @@ from feedback.responses.answers import is_shown, read_answers
 from feedback.responses.journey import (
     SurveyForRespondent,
     languages_of,
-    latest_version_id,
     survey_for_respondent,
 )
 from feedback.responses.submission import AnswerEntry, submit_answers
@@ -144,7 +144,8 @@ async def _start(
         await session.commit()
         asked = words[1].lower() if len(words) > 1 else "en"  # the language asked for, if any
         return Reply([f"{sms_phrase('unknown', asked)} {settings.card_help_line}"])
-    survey = await survey_for_respondent(session, await latest_version_id(session, entry.survey_id))
+    # The web entry's rule: a round's pinned version, else the latest published.
+    survey = await survey_for_respondent(session, await version_for_entry(session, entry))
     wanted = words[1].lower() if len(words) > 1 else "en"
     language = wanted if wanted in languages_of(survey) else "en"
     conversation = ConversationState(
