@@ -23,15 +23,40 @@ from feedback.auth.schemas import Staff
 from feedback.reports.disclosure import LinearView, is_pinned
 from feedback.reports.models import ReportCell
 from feedback.reports.periods import Period, ReportPeriod, single_year
+from feedback.reports.release import BASE
 from feedback.reports.schemas import Disclosure, ReportFilter, SurveyReport
 from feedback.reports.service import survey_report
 from feedback.settings import Settings
 from tests.factories import create_service
 from tests.support.reports import SLUG, add_counts
 
-QUESTION = "felt_safer"
+# Two questions: each one's figures shown where the responses are hidden bound those
+# responses from below, and two such bounds from two sides can pin a cell between them.
+QUESTIONS = ("felt_safer", "overall_satisfaction")
+QUESTION = QUESTIONS[0]  # the one the surface walks read off every page and export
 OPTIONS = ("1", "2", "3", "4", "5")
 RESPONDED = "responded"
+
+
+def answer(question: str, option: str) -> str:
+    """A figure's row: one answer of one question."""
+    return f"{question}:{option}"
+
+
+def answers_of(question: str) -> tuple[str, ...]:
+    """The rows a question's "answered" figure sums."""
+    return tuple(answer(question, option) for option in OPTIONS)
+
+
+ROWS = tuple(row for question in QUESTIONS for row in answers_of(question))
+
+
+def release_row(rows: tuple[str, ...]) -> tuple[str, str]:
+    """(question, row of its release) for an answer figure's rows: BASE for "answered"."""
+    question, option = rows[0].split(":", 1)
+    return question, BASE if rows == answers_of(question) else option
+
+
 YEAR = 2026
 CHANNELS = ("web", "sms")
 # A borough with one small service, a borough of a big and a small one, a big one alone.
@@ -52,7 +77,8 @@ class Cell(NamedTuple):
 
 
 class Figure(NamedTuple):
-    """What a reader sees: the rows summed (answers, or RESPONDED), the period and slice."""
+    """What a reader sees: the rows summed (`question:option` answers, or RESPONDED), the
+    period and slice."""
 
     rows: tuple[str, ...]
     period: str
@@ -62,7 +88,7 @@ class Figure(NamedTuple):
 def plant_counts(seed: int, ids: Mapping[str, int]) -> dict[tuple[str, Cell], int]:
     """(row, cell) -> count: big services answering mostly 4 and 5 on the web, small
     services with 1-4 respondents in a few months, a rare answer (1) given by 1-2 people,
-    a few texts, and some who responded but skipped the question."""
+    a few texts, and some who responded but skipped a question."""
     rng = random.Random(seed)
     counts: dict[tuple[str, Cell], int] = defaultdict(int)
     for name, borough in SERVICES.items():
@@ -75,13 +101,13 @@ def plant_counts(seed: int, ids: Mapping[str, int]) -> dict[tuple[str, Cell], in
                     people = rng.randint(6, 14)
                 else:  # a few texts
                     people = rng.choice((0, 0, 1, 2))
-                answered = 0
                 for _person in range(people):
-                    if rng.random() < 0.15:
-                        continue  # responded, skipped the question
-                    answer = rng.choice(("4", "5", "5", "3", "2")) if rng.random() > 0.1 else "1"
-                    counts[(answer, cell)] += 1
-                    answered += 1
+                    for question in QUESTIONS:
+                        if rng.random() < 0.15:
+                            continue  # responded, skipped this question
+                        chosen = rng.choice(("4", "5", "5", "3", "2"))
+                        chosen = chosen if rng.random() > 0.1 else "1"
+                        counts[(answer(question, chosen), cell)] += 1
                 if people:
                     counts[(RESPONDED, cell)] += people
     return dict(counts)
@@ -92,15 +118,7 @@ async def plant(db: AsyncSession, version_id: int, seed: int) -> dict[tuple[str,
     response counts the database keeps."""
     ids = {name: (await create_service(db, name, boroughs=(b,))).id for name, b in SERVICES.items()}
     counts = plant_counts(seed, ids)
-    await add_counts(
-        db,
-        version_id,
-        {
-            (QUESTION, row, int(c.service), c.borough, c.month, c.channel): n
-            for (row, c), n in counts.items()
-            if row != RESPONDED
-        },
-    )
+    await add_counts(db, version_id, answer_counters(counts))
     for (row, c), n in counts.items():
         if row == RESPONDED:
             await db.merge(
@@ -117,6 +135,18 @@ async def plant(db: AsyncSession, version_id: int, seed: int) -> dict[tuple[str,
     return counts
 
 
+def answer_counters(
+    counts: Mapping[tuple[str, Cell], int],
+) -> dict[tuple[str, str, int, str, str, str], int]:
+    """The planted answers as `add_counts` stores them."""
+    counters = {}
+    for (row, c), n in counts.items():
+        if row != RESPONDED:
+            question, option = row.split(":", 1)
+            counters[(question, option, int(c.service), c.borough, c.month, c.channel)] = n
+    return counters
+
+
 def every_period(year: int = YEAR) -> list[ReportPeriod]:
     return list(single_year(year).periods())
 
@@ -124,7 +154,7 @@ def every_period(year: int = YEAR) -> list[ReportPeriod]:
 async def fetch_everything(
     db: AsyncSession, staff: Staff, settings: Settings, service_ids: Sequence[int]
 ) -> dict[Figure, str]:
-    """Every figure of the planted question and every responses total the reader can ask
+    """Every figure of the planted questions and every responses total the reader can ask
     for: each period of the year, all and each service, borough and channel."""
     boroughs = sorted(set(SERVICES.values()))
     filters: list[dict[str, object]] = [{}]
@@ -152,14 +182,15 @@ def report_figures(
     for axis, value in narrowing.items():
         slice_ = (axis.removesuffix("_id"), str(value))
     yield Figure((RESPONDED,), period.name, slice_), report.responses
-    question = next(q for q in report.questions if q.id == QUESTION)
-    yield Figure(OPTIONS, period.name, slice_), question.base
-    for line in question.answers:
-        yield Figure((line.option,), period.name, slice_), line.shown
-    for point in question.trend:
-        yield Figure(OPTIONS, point.period, slice_), point.base
-        for line in point.answers:
-            yield Figure((line.option,), point.period, slice_), line.shown
+    for question in (q for q in report.questions if q.id in QUESTIONS):
+        every = answers_of(question.id)
+        yield Figure(every, period.name, slice_), question.base
+        for line in question.answers:
+            yield Figure((answer(question.id, line.option),), period.name, slice_), line.shown
+        for point in question.trend:
+            yield Figure(every, point.period, slice_), point.base
+            for line in point.answers:
+                yield Figure((answer(question.id, line.option),), point.period, slice_), line.shown
 
 
 class Pinned(NamedTuple):
@@ -199,7 +230,7 @@ def attack(
 ) -> list[Pinned]:
     """Min and max of every figure whose true value is 1..threshold-1, subject to every
     figure shown; those pinned to an interval narrower than the threshold."""
-    rows = (*OPTIONS, RESPONDED)
+    rows = (*ROWS, RESPONDED)
     unknowns = [(row, cell) for row in rows for cell in cells]
     index = {key: i for i, key in enumerate(unknowns)}
     members = {
@@ -213,7 +244,9 @@ def attack(
         if bounds is not None:
             view.add_sum(members[figure], *bounds)
     for cell in cells:  # nobody answers without responding: answers <= responses
-        view.add_tie([index[(o, cell)] for o in OPTIONS], index[(RESPONDED, cell)])
+        for question in QUESTIONS:
+            answered = [index[(row, cell)] for row in answers_of(question)]
+            view.add_tie(answered, index[(RESPONDED, cell)])
     pinned = []
     for figure in figures:
         true = sum(true_counts.get(unknowns[i], 0) for i in members[figure])

@@ -29,12 +29,15 @@ from feedback.responses.models import Response
 from feedback.themes.models import ResponseTagging, ThemeTag
 from tests.factories import create_service
 from tests.reports.attacker import (
-    OPTIONS,
     QUESTION,
+    QUESTIONS,
     RESPONDED,
     SERVICES,
     Cell,
     Figure,
+    answer,
+    answer_counters,
+    answers_of,
     every_period,
     plant_counts,
     report_figures,
@@ -53,15 +56,7 @@ async def plant_responses(
     cell by the database) and, for about half of them, a theme tag."""
     ids = {name: (await create_service(db, name, boroughs=(b,))).id for name, b in SERVICES.items()}
     counts = plant_counts(seed, ids)
-    await add_counts(
-        db,
-        version_id,
-        {
-            (QUESTION, row, int(c.service), c.borough, c.month, c.channel): n
-            for (row, c), n in counts.items()
-            if row != RESPONDED
-        },
-    )
+    await add_counts(db, version_id, answer_counters(counts))
     key_period = await db.scalar(select(KeyPeriod.id).limit(1))
     assert key_period is not None
     rng = random.Random(seed)
@@ -145,9 +140,12 @@ def _table_figures(
 ) -> list[tuple[Figure, str]]:
     found = [(Figure((RESPONDED,), period, slice_), str(responses))]
     for row in rows:
-        if row["question_id"] == QUESTION:
-            found.append((Figure((str(row["option"]),), period, slice_), str(row["count"])))
-            found.append((Figure(OPTIONS, period, slice_), str(row["base"])))
+        question = str(row["question_id"])
+        if question in QUESTIONS:
+            found.append(
+                (Figure((answer(question, str(row["option"])),), period, slice_), str(row["count"]))
+            )
+            found.append((Figure(answers_of(question), period, slice_), str(row["base"])))
     return found
 
 
@@ -184,13 +182,17 @@ def page_figures(
     answers, *trend = section.split("<h3>", 1)
     counts = _COUNT_CELL.findall(answers)
     assert len(counts) == len(options) + 1, counts
-    found += [(Figure((o,), period, slice_), c) for o, c in zip(options, counts, strict=False)]
-    found.append((Figure(OPTIONS, period, slice_), counts[-1]))
+    found += [
+        (Figure((answer(QUESTION, o),), period, slice_), c)
+        for o, c in zip(options, counts, strict=False)
+    ]
+    found.append((Figure(answers_of(QUESTION), period, slice_), counts[-1]))
     if trend:
         row = _ANSWERED.search(trend[0])
         assert row is not None
         bases = re.findall(r'<td class="numeric">([^<]*)</td>', row.group(1))
-        found += [(Figure(OPTIONS, p, slice_), b) for p, b in zip(children, bases, strict=True)]
+        every = answers_of(QUESTION)
+        found += [(Figure(every, p, slice_), b) for p, b in zip(children, bases, strict=True)]
     return found
 
 

@@ -26,12 +26,15 @@ from feedback.reports.themes import theme_report
 from feedback.settings import Settings
 from tests.factories import create_staff
 from tests.reports.attacker import (
-    OPTIONS,
     QUESTION,
+    QUESTIONS,
     RESPONDED,
     YEAR,
+    answer,
+    answers_of,
     fetch_everything,
     plant,
+    release_row,
 )
 from tests.reports.round_figures import CHANNELS as ROUND_CHANNELS
 from tests.reports.round_figures import ROUND_DATES, figure_of, open_round_over
@@ -51,11 +54,12 @@ async def test_every_surface_shows_the_release_figure_for_figure(
     family = await compute_answers_family(
         db, version, single_year(YEAR), None, threshold=5, method=settings.report_rounding
     )
-    release = family.questions[QUESTION].release
 
     def expected(rows: tuple[str, ...], period: str, slice_: tuple[str, str]) -> str:
-        source = family.responses if rows == (RESPONDED,) else release
-        row = BASE if rows in ((RESPONDED,), OPTIONS) else rows[0]
+        if rows == (RESPONDED,):
+            return family.responses.figure(BASE, parse_period(period), slice_).shown
+        question, row = release_row(rows)
+        source = family.questions[question].release
         return source.figure(row, parse_period(period), slice_).shown
 
     every_service = list(await db.scalars(select(Service.id)))
@@ -76,14 +80,17 @@ async def test_every_surface_shows_the_release_figure_for_figure(
         _legend, responses, *table = exported.content.decode("utf-8").splitlines()
         assert responses.split(",")[1] == expected((RESPONDED,), period, ("all", ""))
         for line in csv.DictReader(io.StringIO("\n".join(table))):
-            if line["question_id"] == QUESTION:
-                assert line["count"] == expected((line["option"],), period, ("all", "")), line
-                assert line["base"] == expected(OPTIONS, period, ("all", ""))
+            if line["question_id"] in QUESTIONS:
+                question = line["question_id"]
+                row = (answer(question, line["option"]),)
+                assert line["count"] == expected(row, period, ("all", "")), line
+                assert line["base"] == expected(answers_of(question), period, ("all", ""))
         compared = await compare_question(
             db, lead, SLUG, QUESTION, filters=filters, disclosure=Disclosure.from_settings(settings)
         )
-        for answer in compared.versions[0].answers:
-            assert answer.shown == expected((answer.option,), period, ("all", ""))
+        for line_ in compared.versions[0].answers:
+            row = (answer(QUESTION, line_.option),)
+            assert line_.shown == expected(row, period, ("all", ""))
         themes = await theme_report(
             db, lead, SLUG, filters=filters, disclosure=Disclosure.from_settings(settings)
         )

@@ -30,7 +30,17 @@ from feedback.reports.themes import ThemeReport, compute_themes_family
 from feedback.settings import Settings
 from tests.auth.pages import sign_in_with_new_two_factor
 from tests.factories import PASSWORD, create_staff, create_token
-from tests.reports.attacker import OPTIONS, QUESTION, RESPONDED, YEAR, Figure, every_period
+from tests.reports.attacker import (
+    OPTIONS,
+    QUESTION,
+    RESPONDED,
+    YEAR,
+    Figure,
+    answer,
+    answers_of,
+    every_period,
+    release_row,
+)
 from tests.reports.round_figures import CHANNELS as ROUND_CHANNELS
 from tests.reports.round_figures import ROUND_DATES, open_round_over, page_round_figures
 from tests.reports.surfaces import (
@@ -57,11 +67,12 @@ class Expected:
         self.answers, self.themes = answers, themes
 
     def figure(self, figure: Figure) -> str:
-        family = self.answers
-        responses = figure.rows == (RESPONDED,)
-        source = family.responses if responses else family.questions[QUESTION].release
-        row = BASE if figure.rows in ((RESPONDED,), OPTIONS) else figure.rows[0]
-        return str(source.figure(row, parse_period(figure.period), figure.slice_).shown)
+        period = parse_period(figure.period)
+        if figure.rows == (RESPONDED,):
+            return str(self.answers.responses.figure(BASE, period, figure.slice_).shown)
+        question, row = release_row(figure.rows)
+        source = self.answers.questions[question].release
+        return str(source.figure(row, period, figure.slice_).shown)
 
     def theme(self, row: str, period: str, slice_: tuple[str, str]) -> str:
         release = self.themes.questions[THEMES].release
@@ -117,8 +128,10 @@ async def test_every_live_surface_shows_the_release(
                     compared = await c.get(f"{api}/compare/{QUESTION}?{asked}", headers=bearer)
                     answers = msgspec.json.decode(compared.content, type=QuestionComparison)
                     for line in answers.versions[0].answers:
-                        found.append((Figure((line.option,), period.name, slice_), line.shown))
-                    found.append((Figure(OPTIONS, period.name, slice_), answers.versions[0].base))
+                        row = (answer(QUESTION, line.option),)
+                        found.append((Figure(row, period.name, slice_), line.shown))
+                    every = answers_of(QUESTION)
+                    found.append((Figure(every, period.name, slice_), answers.versions[0].base))
                 for figure, shown in found:
                     assert shown == release.figure(figure), (asked, figure, shown)
                     hidden += shown == "c"
@@ -209,9 +222,10 @@ async def _check_board_pack(
         assert str(responses[1]) == release.figure(Figure((RESPONDED,), quarter, slice_))
         for row in rows:
             if row[4] == QUESTION and row[2] == quarter:
-                figure = Figure((str(row[7]),), quarter, slice_)
+                figure = Figure((answer(QUESTION, str(row[7])),), quarter, slice_)
                 assert str(row[9]) == release.figure(figure), (quarter, slice_, row)
-                assert str(row[11]) == release.figure(Figure(OPTIONS, quarter, slice_))
+                every = Figure(answers_of(QUESTION), quarter, slice_)
+                assert str(row[11]) == release.figure(every)
                 checked += 2
     return checked + 1 + len(services)
 
@@ -247,12 +261,12 @@ async def _check_evidence(
             responded = Figure((RESPONDED,), quarter, slice_)
             assert evidence.responses == agreed(release.figure(responded), own.figure(responded))
             (question,) = evidence.questions
-            base = Figure(OPTIONS, quarter, slice_)
+            base = Figure(answers_of(QUESTION), quarter, slice_)
             assert question.base == agreed(release.figure(base), own.figure(base))
             shown = [line.shown for line in question.answers]
             options = [
                 agreed(release.figure(f), own.figure(f))
-                for f in (Figure((o,), quarter, slice_) for o in OPTIONS)
+                for f in (Figure((answer(QUESTION, o),), quarter, slice_) for o in OPTIONS)
             ]
             assert shown[: len(OPTIONS)] == options, (service, quarter)
             for theme, line in zip(("safety", "being_believed"), evidence.themes, strict=True):
