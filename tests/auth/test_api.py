@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -15,50 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from feedback.auth.models import ApiToken, AuditEvent
 from feedback.organisations.models import Service
 from feedback.organisations.schemas import ServiceOut
-from tests.factories import create_service, create_staff, create_token
-
-SERVICE_A = "Alpha Advocacy Service"
-SERVICE_B = "Bravo Refuge Service"
-MANAGER = "manager@example.org"
-LEAD = "lead@example.org"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert {"type", "title", "status", "detail"} <= set(body)
-    assert body["status"] == status
-    assert "Traceback" not in response.text and ".py" not in response.text
-    return body
-
-
-async def count(db: AsyncSession, model: type[Any]) -> int:
-    await db.rollback()  # see what the app committed
-    return int(await db.scalar(select(func.count()).select_from(model)) or 0)
-
-
-@pytest.fixture
-async def two_services(db: AsyncSession) -> tuple[ServiceOut, ServiceOut]:
-    a = await create_service(db, SERVICE_A, boroughs=("westminster",))
-    b = await create_service(db, SERVICE_B, boroughs=("kensington-chelsea",))
-    return a, b
-
-
-@pytest.fixture
-async def manager_token(db: AsyncSession, two_services: tuple[ServiceOut, ServiceOut]) -> str:
-    await create_staff(db, role="service_manager", email=MANAGER, services=[SERVICE_A])
-    return await create_token(db, MANAGER)
-
-
-@pytest.fixture
-async def lead_token(db: AsyncSession) -> str:
-    await create_staff(db, role="lead", email=LEAD)
-    return await create_token(db, LEAD)
+from tests.factories import create_token
+from tests.support.api import (
+    LEAD,
+    SERVICE_B,
+    assert_problem,
+    bearer,
+    count,
+)
 
 
 async def test_bearer_token_identifies_the_account(
@@ -128,36 +90,6 @@ async def test_tokens_are_stored_only_as_hashes(db: AsyncSession, lead_token: st
     assert len(rows[0].token_hash) == 64
 
 
-async def test_service_manager_lists_only_their_services(
-    client: AsyncTestClient[Litestar], manager_token: str
-) -> None:
-    response = await client.get("/api/v1/services", headers=bearer(manager_token))
-
-    assert response.status_code == 200
-    assert [service["name"] for service in response.json()] == [SERVICE_A]
-
-
-async def test_service_manager_cannot_read_another_service(
-    client: AsyncTestClient[Litestar],
-    manager_token: str,
-    two_services: tuple[ServiceOut, ServiceOut],
-) -> None:
-    _, b = two_services
-
-    response = await client.get(f"/api/v1/services/{b.id}", headers=bearer(manager_token))
-
-    assert_problem(response, 404)
-    assert SERVICE_B not in response.text
-
-
-async def test_lead_reads_every_service(
-    client: AsyncTestClient[Litestar], lead_token: str, two_services: tuple[ServiceOut, ServiceOut]
-) -> None:
-    response = await client.get("/api/v1/services", headers=bearer(lead_token))
-
-    assert [service["name"] for service in response.json()] == [SERVICE_A, SERVICE_B]
-
-
 def api_get_urls(app: Litestar, other_service_id: int) -> list[str]:
     """Every GET route of the staff API, with path parameters filled in."""
     urls = []
@@ -194,57 +126,6 @@ async def test_no_api_route_shows_a_service_manager_another_services_data(
         assert SERVICE_B not in response.text, url
 
 
-async def test_service_manager_cannot_add_a_service(
-    client: AsyncTestClient[Litestar], db: AsyncSession, manager_token: str
-) -> None:
-    response = await client.post(
-        "/api/v1/services",
-        headers=bearer(manager_token),
-        json={"name": "Charlie Service", "boroughs": ["westminster"]},
-    )
-
-    assert_problem(response, 403)
-    assert await count(db, Service) == 2
-
-
-async def test_lead_adds_a_service_and_it_is_audited(
-    client: AsyncTestClient[Litestar], db: AsyncSession, lead_token: str
-) -> None:
-    response = await client.post(
-        "/api/v1/services",
-        headers=bearer(lead_token),
-        json={"name": "Charlie Service", "boroughs": ["westminster"]},
-    )
-
-    assert response.status_code == 201
-    created = response.json()
-    assert created["name"] == "Charlie Service" and created["boroughs"] == ["westminster"]
-    await db.rollback()
-    audit = (
-        (await db.execute(select(AuditEvent).where(AuditEvent.action == "service.create")))
-        .scalars()
-        .all()
-    )
-    assert [(event.target_type, event.target_id) for event in audit] == [
-        ("service", str(created["id"]))
-    ]
-    assert audit[0].actor_id is not None
-
-
-async def test_adding_a_service_in_an_unknown_borough_is_400_and_adds_nothing(
-    client: AsyncTestClient[Litestar], db: AsyncSession, lead_token: str
-) -> None:
-    response = await client.post(
-        "/api/v1/services",
-        headers=bearer(lead_token),
-        json={"name": "Charlie Service", "boroughs": ["camden"]},
-    )
-
-    body = assert_problem(response, 400)
-    assert "camden" in body["detail"]
-    assert await count(db, Service) == 0
-
-
 async def test_malformed_json_body_is_400_problem_without_a_stack_trace(
     client: AsyncTestClient[Litestar], db: AsyncSession, lead_token: str
 ) -> None:
@@ -269,24 +150,3 @@ async def test_wrongly_typed_json_body_is_400_problem_naming_the_field(
 
     body = assert_problem(response, 400)
     assert "boroughs" in body["detail"]
-
-
-async def test_a_service_id_beyond_the_column_range_is_a_client_error(
-    client: AsyncTestClient[Litestar], lead_token: str
-) -> None:
-    response = await client.get(f"/api/v1/services/{2**40}", headers=bearer(lead_token))
-
-    assert_problem(response, 400)
-
-
-async def test_a_service_name_longer_than_200_characters_is_400_and_adds_nothing(
-    client: AsyncTestClient[Litestar], db: AsyncSession, lead_token: str
-) -> None:
-    response = await client.post(
-        "/api/v1/services",
-        headers=bearer(lead_token),
-        json={"name": "x" * 201, "boroughs": ["westminster"]},
-    )
-
-    assert_problem(response, 400)
-    assert await count(db, Service) == 0
