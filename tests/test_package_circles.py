@@ -41,8 +41,13 @@ LEFT = {
     ("feedback.consultations", "feedback.responses"),
     # Settings validate the master key's text format and the period kind, both crypto's.
     ("feedback.crypto", "feedback.settings"),
+    # intake pairs an exit and counts its outcome items as it stores it; the outcome report
+    # counts exit responses from responses' table (outcomes.report, one import).
     ("feedback.outcomes", "feedback.responses"),
+    # respondent pages render a survey's definition; the staff preview renders a draft with
+    # the respondent's own form (surveys.draft_routes, staff_routes -> responses.form_view).
     ("feedback.responses", "feedback.surveys"),
+    # intake runs the danger check and queues tagging; tagging reads the stored responses.
     ("feedback.responses", "feedback.themes"),
 }
 
