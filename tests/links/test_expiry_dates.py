@@ -73,7 +73,7 @@ async def _redeem(db: AsyncSession, settings: Settings, what: str, kind: str) ->
         await links.redeem_token(db, what)
     else:
         key = load_master_key(settings)
-        await links.redeem_code(db, what, master_key=key, client="c", attempts_per_hour=100)
+        await links.redeem_code(db, what, master_keys=[key], client="c", attempts_per_hour=100)
 
 
 @pytest.mark.parametrize("kind", ["link", "code"])

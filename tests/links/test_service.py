@@ -142,12 +142,12 @@ async def test_a_code_allows_exactly_its_cap(
     assert set(code) <= set(tokens.CODE_ALPHABET)
     for _ in range(2):
         entry = await links.redeem_code(
-            db, code.lower(), master_key=key, client="c", attempts_per_hour=10
+            db, code.lower(), master_keys=[key], client="c", attempts_per_hour=10
         )
         await links.burn_entry(db, entry)
         await db.commit()
     with pytest.raises(LinkUnavailable):
-        await links.redeem_code(db, code, master_key=key, client="c", attempts_per_hour=10)
+        await links.redeem_code(db, code, master_keys=[key], client="c", attempts_per_hour=10)
 
 
 async def test_wrong_codes_are_slowed_per_client(
@@ -157,15 +157,15 @@ async def test_wrong_codes_are_slowed_per_client(
     for _ in range(3):
         with pytest.raises(LinkUnavailable):
             await links.redeem_code(
-                db, "AAAAAAAA", master_key=key, client="guesser", attempts_per_hour=3
+                db, "AAAAAAAA", master_keys=[key], client="guesser", attempts_per_hour=3
             )
     with pytest.raises(TooManyAttempts):
         await links.redeem_code(
-            db, "AAAAAAAA", master_key=key, client="guesser", attempts_per_hour=3
+            db, "AAAAAAAA", master_keys=[key], client="guesser", attempts_per_hour=3
         )
     with pytest.raises(LinkUnavailable):
         await links.redeem_code(
-            db, "AAAAAAAA", master_key=key, client="someone else", attempts_per_hour=3
+            db, "AAAAAAAA", master_keys=[key], client="someone else", attempts_per_hour=3
         )
     stored = (await db.execute(text("SELECT client_key FROM join_failures"))).scalars().all()
     assert "guesser" not in stored

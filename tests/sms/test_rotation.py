@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.crypto.master import load_master_keys
+from feedback.links import service as links
 from feedback.settings import Settings
 from feedback.sms.conversation import handle_text
 from feedback.sms.models import SmsOptOut
 from feedback.sms.numbers import number_key
 from feedback.sms.outbox import read_outbox
-from tests.sms.conftest import PHONE, PHONE_E164, SendJobs
+from tests.sms.conftest import PHONE, PHONE_E164, SendJobs, make_sms_code
+from tests.sms.test_conversation import SCALES_BEFORE_YES_NO
 from tests.sms.test_sending import SECOND, enqueue, queue_batch, statuses
 
 
@@ -96,3 +98,39 @@ async def test_feedback_keyword_lifts_an_opt_out_made_under_an_older_key(
 
     assert reply.messages and reply.messages[0].startswith("Thank you")
     assert list(await db.scalars(select(SmsOptOut.number_key))) == []
+
+
+async def _whole_survey_by_text(
+    db: AsyncSession, settings: Settings, new: bytes, old: bytes, sender: str, code: str
+) -> list[str]:
+    """Text in `code` with the keys (new, old) and answer every question; the last replies."""
+
+    async def send(text: str) -> list[str]:
+        reply = await handle_text(
+            db, settings, master_key=new, older_keys=[old], sender=sender, text=text
+        )
+        return reply.messages
+
+    assert "STOP" in (await send(f"FEEDBACK {code}"))[0]  # the welcome, not "unknown code"
+    for answer in ["4"] * SCALES_BEFORE_YES_NO + ["1", "3", "5", "SKIP", "Being believed"]:
+        await send(answer)
+    return await send("Nothing")
+
+
+async def test_an_sms_code_from_before_rotation_still_starts_the_survey_by_text(
+    db: AsyncSession, settings: Settings
+) -> None:
+    before = await make_sms_code(db, settings)
+    after, new, old = rotated(settings)
+    since = await links.create_code(
+        db,
+        survey_slug="service-satisfaction",
+        service_name="Advocacy Service",
+        cap=5,
+        channel="sms",
+        base_url=after.public_base_url,
+        master_key=new,
+    )
+    first = await _whole_survey_by_text(db, after, new, old, PHONE_E164, before)
+    second = await _whole_survey_by_text(db, after, new, old, "+447700900456", since.codes[0].code)
+    assert "receipt code is" in first[0] and "receipt code is" in second[0]

@@ -7,6 +7,11 @@ kept for reading while the current one wraps everything new. Introducing a key w
 downtime: add it *last* everywhere, then move it first, run `feedback keys rewrap`, and
 only then remove the old one.
 
+Lookups under several keys: anything found by a digest or checked by a signature made
+with a master key (join, class-session and card codes, the respondent's entry cookie) is
+tried under every configured key, current first (`candidate_digests`), so what was issued
+before a rotation still works; whatever is written or issued uses the current key alone.
+
 Purpose keys (CSRF signing, wrapping TOTP secrets and period private keys) are derived from
 a master key with HKDF, so each use gets an independent key.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import msgspec
@@ -34,6 +40,7 @@ from feedback.settings import Settings
 __all__ = [
     "MASTER_KEY_BYTES",
     "MasterKeys",
+    "candidate_digests",
     "decode_master_key",
     "decode_master_keys",
     "derive_key",
@@ -109,3 +116,11 @@ def derive_key(master_key: bytes, purpose: str) -> bytes:
     """A 32-byte key for one purpose; different purposes never share key material."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
     return hkdf.derive(master_key)
+
+
+def candidate_digests(
+    master_keys: Sequence[bytes], value: str, digest: Callable[[bytes, str], str]
+) -> list[str]:
+    """`digest(key, value)` under every configured master key, current first, without
+    repeats: a lookup tries each, so a code or cookie made before a rotation still counts."""
+    return list(dict.fromkeys(digest(key, value) for key in master_keys))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import msgspec
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.crypto.master import derive_key
+from feedback.crypto.master import candidate_digests, derive_key
 from feedback.errors import InvalidInput
 from feedback.links import tokens
 from feedback.links.errors import LinkUnavailable
@@ -129,16 +129,25 @@ async def issue_cards(
 
 
 async def redeem_card(
-    session: AsyncSession, code: str, *, master_key: bytes, client: str, attempts_per_hour: int
+    session: AsyncSession,
+    code: str,
+    *,
+    master_keys: Sequence[bytes],
+    client: str,
+    attempts_per_hour: int,
 ) -> str:
     """The token digest of the card's link, for the same entry cookie a scanned QR code
-    gives. A wrong code costs the client one guess; a used one is simply unavailable."""
+    gives. A wrong code costs the client one guess; a used one is simply unavailable. A
+    card printed before a master-key rotation is found under its own key."""
     key = await check_guess_budget(
-        session, master_key=master_key, client=client, attempts_per_hour=attempts_per_hour
+        session, master_key=master_keys[0], client=client, attempts_per_hour=attempts_per_hour
     )
-    digest = await session.scalar(
-        select(Link.token_digest).where(Link.card_digest == card_digest(master_key, code))
+    candidates = candidate_digests(master_keys, code, card_digest)
+    rows = await session.execute(
+        select(Link.card_digest, Link.token_digest).where(Link.card_digest.in_(candidates))
     )
+    found = {card: token for card, token in rows}
+    digest = next((found[card] for card in candidates if card in found), None)
     if digest is None:
         await record_wrong_guess(session, key)
         raise LinkUnavailable()

@@ -29,13 +29,15 @@ class LinkBatchOut(msgspec.Struct, frozen=True):
 
 
 class Entry(msgspec.Struct, frozen=True):
-    """What a redeemed link or code lets a respondent answer."""
+    """What a redeemed link or code lets a respondent answer; `digest` is the one it was
+    found by, which the respondent's session keeps (a code's may be under an older key)."""
 
     kind: str
     entry_id: int
     survey_id: int
     service_id: int
     channel: str
+    digest: str
 
 
 class BatchSummary(msgspec.Struct, frozen=True):

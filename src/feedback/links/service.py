@@ -3,6 +3,7 @@ them in the submission's own transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from feedback.auth.audit import record_audit
 from feedback.auth.roles import LINK_REVOKERS
 from feedback.auth.schemas import Staff
 from feedback.clock import LONDON
+from feedback.crypto.master import candidate_digests
 from feedback.db.base import utc_now
 from feedback.errors import Forbidden, InvalidInput, NotFound
 from feedback.links import tokens
@@ -256,6 +258,7 @@ async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
             survey_id=row.survey_id,
             service_id=row.service_id,
             channel=row.channel,
+            digest=digest,
         )
     code_row = (
         await session.execute(_CODE_ENTRY, {"digest": digest, "now": utc_now()})
@@ -268,20 +271,33 @@ async def redeem_digest(session: AsyncSession, kind: str, digest: str) -> Entry:
         survey_id=code_row.LinkBatch.survey_id,
         service_id=code_row.LinkBatch.service_id,
         channel=code_row.LinkBatch.channel,
+        digest=digest,
     )
 
 
 async def redeem_code(
-    session: AsyncSession, code: str, *, master_key: bytes, client: str, attempts_per_hour: int
+    session: AsyncSession,
+    code: str,
+    *,
+    master_keys: Sequence[bytes],
+    client: str,
+    attempts_per_hour: int,
 ) -> Entry:
     """What a join code lets its holder answer. Wrong codes count against the client so
-    codes cannot be found by trying; a full, expired or revoked code is simply unavailable."""
+    codes cannot be found by trying; a full, expired or revoked code is simply unavailable.
+    `master_keys` are all the configured ones, current first: a code issued before a
+    rotation is found under its own key."""
     key = await check_guess_budget(
-        session, master_key=master_key, client=client, attempts_per_hour=attempts_per_hour
+        session, master_key=master_keys[0], client=client, attempts_per_hour=attempts_per_hour
     )
-    digest = tokens.code_digest(master_key, code)
-    known = await session.scalar(select(JoinCode.id).where(JoinCode.code_digest == digest))
-    if known is None:
+    candidates = candidate_digests(master_keys, code, tokens.code_digest)
+    known = set(
+        await session.scalars(
+            select(JoinCode.code_digest).where(JoinCode.code_digest.in_(candidates))
+        )
+    )
+    digest = next((candidate for candidate in candidates if candidate in known), None)
+    if digest is None:
         await record_wrong_guess(session, key)
         raise LinkUnavailable()
     return await redeem_digest(session, "code", digest)

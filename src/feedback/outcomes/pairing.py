@@ -19,6 +19,7 @@ in sorted order, then the row's update or delete.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any, cast
 
 import msgspec
@@ -26,6 +27,7 @@ from sqlalchemy import Table, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from feedback.crypto.master import candidate_digests
 from feedback.db.lock_order import PAIR_COUNTER_ORDER
 from feedback.links.throttle import check_guess_budget, record_wrong_guess
 from feedback.outcomes.codes import (
@@ -182,7 +184,7 @@ async def check_pairing_code(
     )
     found = None
     if len(code) <= MAX_CODE_CHARACTERS:
-        digests = [pairing_digest(master, code, "intake") for master in master_keys]
+        digests = candidate_digests(master_keys, code, partial(pairing_digest, side="intake"))
         found = await session.scalar(
             select(_PAIRINGS.c.intake_digest).where(_PAIRINGS.c.intake_digest.in_(digests))
         )

@@ -72,11 +72,11 @@ async def submit_answers(scope: HTTPScope, receive: Receive, send: Send) -> None
     check_csrf(app, scope, cookies, _first(form, CSRF_FIELD))
     state = app.state
     master_key: bytes = state.master_key
-    master_keys: tuple[bytes, ...] = state.master_keys  # current first: codes of any key
+    master_keys: tuple[bytes, ...] = state.master_keys  # current first: codes, cookies of any key
     settings: Settings = state.settings
     async with request_session(state.sessions) as db:
         cookie, survey = await respondent_entry(
-            db, master_key, cookies.get(COOKIE_NAME), _first(form, "entry")
+            db, master_keys, cookies.get(COOKIE_NAME), _first(form, "entry")
         )
         if await consent_needed(db, survey, cookie):  # a form posted past the consent page
             back = Redirect("/s", status_code=303)

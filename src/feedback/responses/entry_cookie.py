@@ -8,10 +8,11 @@ import base64
 import functools
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 import msgspec
 
-from feedback.crypto.master import derive_key
+from feedback.crypto.master import candidate_digests, derive_key
 
 COOKIE_NAME = "feedback-entry"
 
@@ -29,12 +30,15 @@ def encode_entry(master_key: bytes, entry: EntryCookie) -> str:
     return f"{body}.{_signature(master_key, body)}"
 
 
-def decode_entry(master_key: bytes, value: str | None) -> EntryCookie | None:
-    """The cookie's contents, or None when it is missing, tampered with or malformed."""
+def decode_entry(master_keys: Sequence[bytes], value: str | None) -> EntryCookie | None:
+    """The cookie's contents, or None when it is missing, tampered with or malformed. It is
+    checked under every configured master key, current first, so a form open when the key
+    rotated keeps its entry; `encode_entry` signs with the current key only."""
     if not value or "." not in value:
         return None
     body, signature = value.rsplit(".", 1)
-    if not hmac.compare_digest(signature, _signature(master_key, body)):
+    expected = candidate_digests(master_keys, body, _signature)
+    if not any(hmac.compare_digest(signature, candidate) for candidate in expected):
         return None
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))

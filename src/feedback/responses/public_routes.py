@@ -7,6 +7,7 @@ the address bar, the history or a log. Answers travel only in POST bodies.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from feedback.consultations import pupils
 from feedback.links import cards
 from feedback.links import service as links
 from feedback.links.errors import LinkUnavailable
-from feedback.links.tokens import code_digest, token_digest
+from feedback.links.tokens import token_digest
 from feedback.responses import journey
 from feedback.responses.consent_gate import consent_needed
 from feedback.responses.entry_cookie import COOKIE_NAME, EntryCookie, decode_entry, encode_entry
@@ -100,12 +101,12 @@ class RespondentPages(Controller):
         self,
         data: Annotated[CodeForm, FORM],
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
         try:
-            return await self._join(data.code, db, master_key, settings, request)
+            return await self._join(data.code, db, master_keys, settings, request)
         except LinkUnavailable:
             return Template(
                 "public/join.html",
@@ -122,12 +123,12 @@ class RespondentPages(Controller):
         self,
         code: str,
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
         try:
-            return await self._join(code, db, master_key, settings, request)
+            return await self._join(code, db, master_keys, settings, request)
         except LinkUnavailable:
             return Redirect(UNAVAILABLE, status_code=303)
 
@@ -135,7 +136,7 @@ class RespondentPages(Controller):
     async def _join(
         code: str,
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
@@ -144,36 +145,35 @@ class RespondentPages(Controller):
             digest = await cards.redeem_card(
                 db,
                 code,
-                master_key=master_key,
+                master_keys=master_keys,
                 client=client,
                 attempts_per_hour=settings.join_attempts_per_hour,
             )
-            return await _start_entry(db, "link", digest, master_key, settings)
+            return await _start_entry(db, "link", digest, master_keys[0], settings)
         entry = await links.redeem_code(
             db,
             code,
-            master_key=master_key,
+            master_keys=master_keys,
             client=client,
             attempts_per_hour=settings.join_attempts_per_hour,
         )
-        return await _start_entry(
-            db, entry.kind, code_digest(master_key, code), master_key, settings
-        )
+        return await _start_entry(db, entry.kind, entry.digest, master_keys[0], settings)
 
     @get("/s", media_type=HTML)
     async def consent_page(
         self,
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         request: Request[Any, Any, Any],
         lang: str | None = None,
     ) -> Response[Any]:
-        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
+        cookie, survey = await respondent_entry(db, master_keys, request.cookies.get(COOKIE_NAME))
         cookie = self._language(cookie, survey, lang)
         if not await consent_needed(db, survey, cookie):
             return _secure(
-                settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, cookie)
+                settings,
+                _with_entry(Redirect("/s/questions", status_code=303), master_keys[0], cookie),
             )
         pupil = await pupils.class_entry(db, cookie.kind, cookie.digest)
         page = Template(
@@ -184,18 +184,18 @@ class RespondentPages(Controller):
                 "purpose": await pupils.round_purpose(db, cookie.kind, cookie.digest),
             },
         )
-        return _secure(settings, _with_entry(page, master_key, cookie))
+        return _secure(settings, _with_entry(page, master_keys[0], cookie))
 
     @post("/s/consent", media_type=HTML)
     async def consent(
         self,
         data: Annotated[ConsentForm, FORM],
         db: AsyncSession,
-        master_key: bytes,
+        master_keys: tuple[bytes, ...],
         settings: Settings,
         request: Request[Any, Any, Any],
     ) -> Response[Any]:
-        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
+        cookie, survey = await respondent_entry(db, master_keys, request.cookies.get(COOKIE_NAME))
         if data.choice != "agree":
             page: Response[Any] = Template(
                 "public/declined.html", context=self._context(survey, cookie)
@@ -210,17 +210,17 @@ class RespondentPages(Controller):
             language=cookie.language,
         )
         return _secure(
-            settings, _with_entry(Redirect("/s/questions", status_code=303), master_key, agreed)
+            settings, _with_entry(Redirect("/s/questions", status_code=303), master_keys[0], agreed)
         )
 
     @get("/s/questions", media_type=HTML)
     async def questions_page(
-        self, db: AsyncSession, master_key: bytes, request: Request[Any, Any, Any]
+        self, db: AsyncSession, master_keys: tuple[bytes, ...], request: Request[Any, Any, Any]
     ) -> Response[Any]:
-        cookie, survey = await respondent_entry(db, master_key, request.cookies.get(COOKIE_NAME))
+        cookie, survey = await respondent_entry(db, master_keys, request.cookies.get(COOKIE_NAME))
         if await consent_needed(db, survey, cookie):
             return Redirect("/s", status_code=303)
-        return questions_page(survey, cookie, {}, {}, master_key=master_key)
+        return questions_page(survey, cookie, {}, {}, master_key=master_keys[0])
 
     @staticmethod
     def _language(
@@ -242,12 +242,15 @@ class RespondentPages(Controller):
 
 
 async def respondent_entry(
-    db: AsyncSession, master_key: bytes, entry_cookie: str | None, carried: str = ""
+    db: AsyncSession,
+    master_keys: Sequence[bytes],
+    entry_cookie: str | None,
+    carried: str = "",
 ) -> tuple[EntryCookie, journey.SurveyForRespondent]:
     """The entry from the session cookie's value, or from the signed copy the question
     form carries (so a form resubmitted after the thank-you page cleared cookies still
-    finds its one response)."""
-    cookie = decode_entry(master_key, entry_cookie or carried)
+    finds its one response), signed under any configured master key."""
+    cookie = decode_entry(master_keys, entry_cookie or carried)
     if cookie is None:
         raise LinkUnavailable()
     survey = await journey.survey_for_respondent(db, cookie.survey_version_id)

@@ -134,7 +134,7 @@ async def _start(
         entry = await redeem_code(
             session,
             code,
-            master_key=master_keys[0],
+            master_keys=master_keys,
             client="sms:" + keys.lookup,
             attempts_per_hour=settings.join_attempts_per_hour,
         )
@@ -149,7 +149,7 @@ async def _start(
     wanted = words[1].lower() if len(words) > 1 else "en"
     language = wanted if wanted in languages_of(survey) else "en"
     conversation = ConversationState(
-        entry_digest=tokens.code_digest(master_keys[0], code),
+        entry_digest=entry.digest,  # the digest it was found by: maybe an older key's
         survey_version_id=survey.version_id,
         language=language,
         form_nonce=secrets.token_hex(16),
