@@ -4,16 +4,11 @@ withdrawing it still takes the pair back."""
 
 from __future__ import annotations
 
-import base64
-import secrets
-
-import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.app import create_app
-from feedback.crypto.master import load_master_keys
 from feedback.links import service as links
 from feedback.outcomes.errors import PairingCodeUnknown
 from feedback.outcomes.pairing import PAIRS_ITEM
@@ -23,20 +18,13 @@ from feedback.sms.conversation import handle_text
 from feedback.sms.phrases import sms_phrase
 from tests.support.outcomes import Surveys, answer_outcome_survey, new_link, pair_counts
 from tests.support.responses import csrf_token, hidden
+from tests.support.rotation import rotated
 
 Client = AsyncTestClient[Litestar]
 INTAKE_FORM = {"q_safety_now": "3", "q_abuse_present_online": "yes"}
 EXIT_FORM = {"q_safety_now": "7", "q_abuse_change_online": "reduced", "q_helped_cope": "no"}
 SENDER = "+447700900321"
 EXIT_REPLIES = ("1", "8", "7", "1", "2", "1")  # the exit survey's text questions, in order
-
-
-def rotated(settings: Settings) -> tuple[Settings, bytes, bytes]:
-    """The same settings with a new master key first and the old one kept for reading."""
-    old = load_master_keys(settings).current
-    new = secrets.token_bytes(32)
-    encoded = ",".join(base64.urlsafe_b64encode(key).decode() for key in (new, old))
-    return msgspec.structs.replace(settings, master_key=encoded), new, old
 
 
 async def test_an_intake_code_from_before_rotation_pairs_an_exit_on_the_web(

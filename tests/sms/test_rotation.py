@@ -3,10 +3,8 @@ opt-outs are stored under the current key, and FEEDBACK lifts the opt-out under 
 
 from __future__ import annotations
 
-import base64
 import secrets
 
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,14 +18,7 @@ from feedback.sms.outbox import read_outbox
 from tests.sms.conftest import PHONE, PHONE_E164, SendJobs, make_sms_code
 from tests.sms.test_conversation import SCALES_BEFORE_YES_NO
 from tests.sms.test_sending import SECOND, enqueue, queue_batch, statuses
-
-
-def rotated(settings: Settings) -> tuple[Settings, bytes, bytes]:
-    """The same settings with a new master key first and the old one kept for reading."""
-    old = load_master_keys(settings).current
-    new = secrets.token_bytes(32)
-    encoded = ",".join(base64.urlsafe_b64encode(key).decode() for key in (new, old))
-    return msgspec.structs.replace(settings, master_key=encoded), new, old
+from tests.support.rotation import rotated
 
 
 async def test_an_opt_out_made_before_rotation_still_skips_invitations(
