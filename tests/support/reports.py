@@ -3,6 +3,7 @@ submissions (through `submit_response`) or as table-shaped rows written directly
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -102,3 +103,10 @@ async def add_counts(
             )
         )
     await db.commit()
+
+
+def shows_number(text: str, figure: str) -> bool:
+    """The figure as a number of its own (plain or with a thousands comma), not four digits
+    inside a random token: a CSRF token once held "4321" and failed this test by chance."""
+    grouped = f"{figure[:-3]},{figure[-3:]}"
+    return re.search(rf"(?<![0-9A-Za-z])(?:{figure}|{grouped})(?![0-9A-Za-z])", text) is not None
